@@ -1,0 +1,3 @@
+from fitdoctor.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""The check registry: one module per check, grouped by family, registered under its code."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fitdoctor.checks.base import Check, Symptom
+from fitdoctor.codes import CODES
+
+REGISTRY: dict[str, Check | Symptom] = {}
+
+_C = TypeVar("_C", bound=type)
+
+
+def register(cls: _C) -> _C:
+    if cls.code not in CODES:
+        raise ValueError(f"{cls.__name__} uses {cls.code!r}, which is not in codes.py")
+    if cls.code in REGISTRY:
+        raise ValueError(f"{cls.code} is registered twice")
+    REGISTRY[cls.code] = cls()
+    return cls
+
+
+def preflight_checks() -> list[Check]:
+    return [c for c in REGISTRY.values() if isinstance(c, Check)]
+
+
+def symptom_checks() -> list[Symptom]:
+    return [c for c in REGISTRY.values() if isinstance(c, Symptom)]
+
+
+def _load() -> None:
+    # Importing a check module registers its check; the list is explicit so that a
+    # newcomer sees every check in one place.
+    from fitdoctor.checks.data import (  # noqa: F401
+        batch_aliasing,
+        class_imbalance,
+        unscaled_inputs,
+        unscaled_targets,
+    )
+    from fitdoctor.checks.optimisation import lr_too_high, lr_too_low  # noqa: F401
+    from fitdoctor.checks.symptoms import (  # noqa: F401
+        loss_diverging,
+        loss_nonfinite,
+        loss_stalled,
+    )
+    from fitdoctor.checks.wiring import (  # noqa: F401
+        activation_loss_mismatch,
+        dead_units,
+        loss_broadcast,
+        shape_contract,
+    )
+
+
+_load()

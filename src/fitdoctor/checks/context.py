@@ -1,0 +1,71 @@
+"""Measurements shared by the pre-flight checks, each taken at most once per run."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from fitdoctor.checks.base import Unsupported
+from fitdoctor.data import Batch
+from fitdoctor.probes.activations import LayerRecord, record_layers
+from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
+from fitdoctor.probes.loss import LossProbe, flatten
+from fitdoctor.program import Program
+
+# Samples used by gradient / curvature probes and by the activation recording.
+PROBE_SAMPLES = 1024
+ACTIVATION_SAMPLES = 256
+MAX_HESSIAN_PRODUCTS = 24
+
+
+class PreflightContext:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+    @property
+    def model(self) -> Any:
+        return self.program.model
+
+    @cached_property
+    def sample(self) -> Batch:
+        if self.program.data.sample is None:
+            raise Unsupported(f"no sample of the training data ({self.program.data.kind} input)")
+        return self.program.data.sample
+
+    @cached_property
+    def loss_probe(self) -> LossProbe:
+        if self.sample.y is None:
+            raise Unsupported("the training data has no targets")
+        if getattr(self.model, "_compile_loss", None) is None and not self.model.losses:
+            raise Unsupported("the model was compiled without a loss")
+        return LossProbe(self.model, self.sample.take(PROBE_SAMPLES))
+
+    @cached_property
+    def initial_loss(self) -> float:
+        return self.loss_probe.value()
+
+    @cached_property
+    def gradient(self) -> np.ndarray:
+        _, grads = self.loss_probe.value_and_grad()
+        return flatten(grads)
+
+    @cached_property
+    def spectrum(self) -> Spectrum:
+        probe = self.loss_probe
+        return extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS)
+
+    @cached_property
+    def layer_records(self) -> list[LayerRecord]:
+        return record_layers(self.model, self.sample.take(ACTIVATION_SAMPLES).x)
+
+    @cached_property
+    def predictions(self) -> list[np.ndarray]:
+        import keras
+
+        return [np.asarray(p) for p in keras.tree.flatten(self.loss_probe.predictions)]
+
+    @cached_property
+    def targets(self) -> list[np.ndarray]:
+        return self.loss_probe.batch.target_leaves()

@@ -1,0 +1,1 @@
+"""FD1xx: data and input pipeline."""

@@ -1,0 +1,1 @@
+"""FD3xx: optimisation."""

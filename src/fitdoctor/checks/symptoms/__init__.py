@@ -1,0 +1,1 @@
+"""FD4xx: symptoms observed during training, judged on the loss history."""

@@ -1,0 +1,66 @@
+"""FD402 loss-diverging."""
+
+from __future__ import annotations
+
+import math
+
+from fitdoctor.checks import register
+from fitdoctor.checks.base import Symptom
+from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.history import LossHistory
+
+# Consecutive epochs of growth, and growth over the best loss seen, that make a trend and not
+# noise: three rises in a row ending at twice the best loss.
+RISING_EPOCHS = 3
+GROWTH = 2.0
+
+
+@register
+class LossDiverging(Symptom):
+    """
+    What it detects:
+        A training loss that rises for 3 epochs in a row and has reached at least twice the
+        lowest loss of the run (repeated fit() calls on one model count as one run).
+
+    Why it breaks training:
+        A loss that grows steadily is moving away from every minimum; typically the learning
+        rate is above the curvature's stability limit and each step overshoots further, until
+        the loss overflows.
+
+    Example:
+        SGD(0.01) on MSE with inputs 0..19: the loss grows 2.2x per epoch.
+
+    Use instead:
+        The rate FD301 names, or an adaptive optimizer, or gradient clipping.
+
+    Repair safety:
+        advice: the fix belongs to the cause.
+    """
+
+    code = "FD402"
+    explained_by = ("FD301", "FD304", "FD102", "FD103")
+
+    def judge(self, history: LossHistory) -> Finding | None:
+        losses = history.losses
+        for end in range(RISING_EPOCHS, len(losses)):
+            window = losses[end - RISING_EPOCHS:end + 1]
+            if not all(math.isfinite(x) for x in window):
+                return None
+            best = min(losses[:end + 1])
+            rising = all(b > a for a, b in zip(window, window[1:]))
+            if rising and window[-1] >= GROWTH * max(best, 1e-12):
+                factor = (window[-1] / window[0]) ** (1 / RISING_EPOCHS) if window[0] > 0 else float("inf")
+                return Finding(
+                    self.code, Severity.ERROR,
+                    f"The loss grew for {RISING_EPOCHS} epochs in a row, to {window[-1]:.4g} "
+                    f"(x{factor:.2g} per epoch)",
+                    f"From epoch {end + 1 - RISING_EPOCHS} to {end + 1} the loss went "
+                    + " -> ".join(f"{x:.4g}" for x in window)
+                    + f", {window[-1] / max(best, 1e-12):.3g} times the best loss {best:.4g}.",
+                    {"losses": window, "best_loss": best, "growth_per_epoch": factor,
+                     "epoch": end + 1},
+                    {}, Fix("Lower the learning rate (see FD301) or clip gradients",
+                            "keras.optimizers.SGD(learning_rate=..., clipnorm=1.0)", "advice"),
+                    detected_at=f"epoch {end + 1}",
+                )
+        return None

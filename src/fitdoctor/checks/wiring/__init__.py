@@ -1,0 +1,1 @@
+"""FD2xx: model and loss wiring."""

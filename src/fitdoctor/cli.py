@@ -1,0 +1,115 @@
+"""The command line: `fitdoctor run`, `fitdoctor explain`, `fitdoctor checks`."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from fitdoctor import config
+from fitdoctor.codes import CODES
+
+# Exit statuses of the contract.
+FAIL_ON_MET = 3
+
+LEVELS = click.Choice(["error", "warning"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fitdoctor")
+def main() -> None:
+    """Tells you why your Keras model does not train."""
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": True})
+@click.argument("script", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report as JSON to this path.")
+@click.option("--preflight-only", is_flag=True,
+              help="Diagnose each fit() call, then skip the training itself.")
+@click.option("--stop-on", type=LEVELS, help="Stop training once a finding at or above LEVEL is established.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]),
+              help="Exit 3 when a cause or symptom at or above LEVEL was reported (default: error).")
+@click.option("--select", help="Only these codes or prefixes, comma-separated (FD2,FD301).")
+@click.option("--ignore", help="Never these codes or prefixes, comma-separated.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="(planned) HTML report.")
+@click.option("--repair", is_flag=True, help="(planned) Try candidate fixes and re-train.")
+def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, preflight_only: bool,
+        stop_on: str | None, fail_on: str | None, select: str | None, ignore: str | None,
+        html_path: str | None, repair: bool) -> None:
+    """Run SCRIPT [SCRIPT_ARGS...] as Python would, diagnosing every fit() call.
+
+    fitdoctor's own options may come before or after SCRIPT; every other argument goes to the
+    script. Put `--` before arguments meant for the script that share a name with one of
+    fitdoctor's options.
+    """
+    if html_path is not None:
+        raise click.UsageError("--html is planned but not built yet; use --json for a machine-readable report.")
+    if repair:
+        raise click.UsageError("--repair is planned but not built yet; each finding's fix shows what to change.")
+    if not script.is_file():
+        raise click.UsageError(f"no such script: {script}")
+    settings = config.load(Path.cwd()).with_overrides(
+        select=config.parse_codes(select), ignore=config.parse_codes(ignore),
+        preflight_only=preflight_only or None)
+    if stop_on is not None:
+        settings = settings.with_overrides(stop_on=config.parse_level(stop_on))
+    if fail_on is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, fail_on=config.parse_level(fail_on))
+
+    from fitdoctor.report import json_report, terminal
+    from fitdoctor.runner import run_script
+
+    console = Console(stderr=True)
+
+    def show(heading: str, findings: list) -> None:
+        terminal.print_findings(console, findings, heading)
+
+    outcome = run_script(script, list(script_args), settings, show)
+    terminal.print_report(console, outcome.report)
+    if json_path is not None:
+        json_report.write(outcome.report, json_path)
+        console.print(f"report written to {json_path}")
+    if outcome.exit_status:
+        sys.exit(outcome.exit_status)
+    if outcome.report.fails(settings.fail_on):
+        sys.exit(FAIL_ON_MET)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """What CODE means, why it breaks training and how to fix it."""
+    from fitdoctor.checks import REGISTRY
+
+    code = code.upper()
+    if code not in CODES:
+        raise click.UsageError(f"unknown code {code!r}; `fitdoctor checks` lists them")
+    entry = CODES[code]
+    click.echo(f"{entry.code} {entry.name} ({entry.kind})\n\n{entry.meaning}\n")
+    check = REGISTRY.get(code)
+    if check is None:
+        click.echo("No check reports this code yet.")
+        return
+    click.echo(inspect.cleandoc(type(check).__doc__ or ""))
+
+
+@main.command()
+def checks() -> None:
+    """Every finding code, the check that reports it and what it needs."""
+    from rich.table import Table
+
+    from fitdoctor.checks import REGISTRY
+
+    table = Table("code", "name", "check", "needs")
+    for code, entry in CODES.items():
+        check = REGISTRY.get(code)
+        table.add_row(code, entry.name, type(check).__name__ if check else "(not yet)",
+                      check.needs if check else "")
+    Console().print(table)

@@ -1,0 +1,106 @@
+"""Runs the checks of one training run: pre-flight once, budget checks again when a later
+fit() grows the run, symptoms on the loss history. A check that raises becomes an FD901
+finding; a program shape a check cannot analyse becomes one FD902 finding per run."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from fitdoctor.checks import preflight_checks, symptom_checks
+from fitdoctor.checks.base import Check, Unsupported
+from fitdoctor.checks.context import PreflightContext
+from fitdoctor.config import Settings
+from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.program import Program
+from fitdoctor.report.model import Run
+
+
+@dataclass
+class RunState:
+    """A training run in progress: its program, shared measurements and report entry."""
+
+    program: Program
+    run: Run
+    context: PreflightContext
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def check_error(code: str, error: BaseException) -> Finding:
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    return Finding(
+        "FD901", Severity.INFO, f"Check {code} failed: {type(error).__name__}: {error}",
+        "fitdoctor could not complete this check; training was not affected. Please report it.",
+        {"check": code, "exception": type(error).__name__, "error": str(error)[:500],
+         "traceback": [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames]},
+        {}, Fix("Report this at the fitdoctor issue tracker", None, "advice"),
+    )
+
+
+def _run_check(check: Check, state: RunState) -> list[Finding]:
+    try:
+        return list(check.run(state.context))
+    except Unsupported as reason:
+        state.skipped[check.code] = str(reason)
+    except Exception as error:  # noqa: BLE001 - a check must never break the user's fit
+        return [check_error(check.code, error)]
+    return []
+
+
+def _unsupported(state: RunState) -> list[Finding]:
+    if not state.skipped:
+        return []
+    return [Finding(
+        "FD902", Severity.INFO, f"{len(state.skipped)} check(s) could not analyse this program",
+        "; ".join(f"{code}: {why}" for code, why in sorted(state.skipped.items())),
+        {"skipped": dict(sorted(state.skipped.items()))}, {}, None)]
+
+
+def start(program: Program, settings: Settings) -> RunState:
+    """Pre-flight: every selected check on a new run."""
+    began = time.perf_counter()
+    state = RunState(program, Run(program.where), PreflightContext(program))
+    findings: list[Finding] = []
+    for check in preflight_checks():
+        if settings.wants(check.code):
+            findings.extend(_run_check(check, state))
+    try:
+        state.run.history.initial = state.context.initial_loss
+    except Exception:  # noqa: BLE001 - no reference loss is fine; symptoms fall back to epoch 1
+        pass
+    state.run.findings = findings + _unsupported(state)
+    state.run.preflight_seconds = time.perf_counter() - began
+    return state
+
+
+def rejudge_budget(state: RunState, settings: Settings) -> list[Finding]:
+    """Judge the budget-dependent checks again (the run grew or ended); returns the findings
+    that are new, replacing earlier findings of those checks."""
+    budget_checks = [c for c in preflight_checks() if c.depends_on_budget and settings.wants(c.code)]
+    codes = {c.code for c in budget_checks}
+    before = {f.code for f in state.run.findings}
+    state.skipped = {code: why for code, why in state.skipped.items() if code not in codes}
+    fresh = [f for check in budget_checks for f in _run_check(check, state)]
+    kept = [f for f in state.run.findings if f.code not in codes and f.code != "FD902"]
+    state.run.findings = kept + fresh + _unsupported(state)
+    return [f for f in fresh if f.code not in before]
+
+
+def judge_symptoms(run: Run, settings: Settings, final: bool) -> list[Finding]:
+    """Symptoms of the run's loss history not reported yet; adds them to the run."""
+    known = {f.code for f in run.findings}
+    new = []
+    for symptom in symptom_checks():
+        if symptom.code in known or not settings.wants(symptom.code):
+            continue
+        if symptom.at_end_only and not final:
+            continue
+        try:
+            finding = symptom.judge(run.history)
+        except Exception as error:  # noqa: BLE001
+            finding = check_error(symptom.code, error)
+        if finding is not None:
+            new.append(finding)
+    run.findings.extend(new)
+    return new

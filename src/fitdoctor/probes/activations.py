@@ -1,0 +1,61 @@
+"""What every layer received and returned on a sample, from one stateless forward pass.
+
+Each sub-layer's `call` is shadowed by a recording wrapper on the instance for the duration
+of the pass and restored afterwards; weights are passed statelessly, `training=False`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class LayerRecord:
+    layer: Any
+    input_shapes: Any  # nested tuples, batch dimension included
+    output: Any  # nested NumPy arrays
+
+    @property
+    def output_leaves(self) -> list[np.ndarray]:
+        import keras
+
+        return [np.asarray(a) for a in keras.tree.flatten(self.output)]
+
+
+def record_layers(model: Any, x: Any) -> list[LayerRecord]:
+    """One `LayerRecord` per sub-layer call, in call order."""
+    import keras
+
+    records: list[LayerRecord] = []
+    layers = [layer for layer in model._flatten_layers(include_self=False)]
+    shadowed = []
+
+    def recorder(layer: Any, call: Any) -> Any:
+        def recording_call(*args: Any, **kwargs: Any) -> Any:
+            outputs = call(*args, **kwargs)
+            inputs = args[0] if args else next(iter(kwargs.values()), None)
+            records.append(LayerRecord(
+                layer,
+                keras.tree.map_structure(lambda t: tuple(t.shape), inputs) if inputs is not None else None,
+                keras.tree.map_structure(lambda t: np.asarray(keras.ops.convert_to_numpy(t)), outputs),
+            ))
+            return outputs
+
+        return recording_call
+
+    try:
+        for layer in layers:
+            if "call" in vars(layer):
+                continue
+            layer.call = recorder(layer, layer.call)
+            shadowed.append(layer)
+        tensors = keras.tree.map_structure(keras.ops.convert_to_tensor, x)
+        model.stateless_call([v.value for v in model.trainable_variables],
+                             [v.value for v in model.non_trainable_variables], tensors, training=False)
+    finally:
+        for layer in shadowed:
+            del layer.call
+    return records

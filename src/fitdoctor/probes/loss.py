@@ -1,0 +1,130 @@
+"""The training loss of a model on a fixed batch, as a pure function of its trainable weights.
+
+Everything goes through `stateless_call` / `stateless_compute_loss`, so no variable of the
+model, its optimizer or its metrics is written, and no seed generator advances.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Callable
+
+import numpy as np
+
+from fitdoctor.data import Batch
+from fitdoctor.probes import backends
+
+
+class LossProbe:
+    """Loss, gradient and Hessian-vector products of `model`'s compiled loss on `batch`."""
+
+    def __init__(self, model: Any, batch: Batch, training: bool = True) -> None:
+        import keras
+
+        self.model = model
+        self.batch = batch
+        self.training = training
+        self._adapter = backends.current()
+        self._x = keras.tree.map_structure(keras.ops.convert_to_tensor, batch.x)
+        self._y = None if batch.y is None else keras.tree.map_structure(keras.ops.convert_to_tensor, batch.y)
+        self._sw = None if batch.sample_weight is None else keras.tree.map_structure(
+            keras.ops.convert_to_tensor, batch.sample_weight)
+        self._non_trainable = [v.value for v in model.non_trainable_variables]
+        _ensure_compile_loss_built(model, self._y, self.predictions_tensor)
+        self._metrics = [v.value for v in model.metrics_variables]
+        self.params = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.trainable_variables]
+        self.evaluations = 0
+
+    @property
+    def size(self) -> int:
+        return self.batch.size
+
+    @property
+    def dimension(self) -> int:
+        return int(sum(p.size for p in self.params))
+
+    @cached_property
+    def predictions_tensor(self) -> Any:
+        trainable = [v.value for v in self.model.trainable_variables]
+        outputs, _ = self.model.stateless_call(trainable, self._non_trainable_values(), self._x,
+                                               training=False)
+        return outputs
+
+    @cached_property
+    def predictions(self) -> Any:
+        import keras
+
+        return keras.tree.map_structure(lambda t: np.asarray(keras.ops.convert_to_numpy(t)),
+                                        self.predictions_tensor)
+
+    def _non_trainable_values(self) -> list[Any]:
+        return [v.value for v in self.model.non_trainable_variables]
+
+    def loss_of_weights(self, trainable: list[Any]) -> Any:
+        model = self.model
+        y_pred, non_trainable = model.stateless_call(trainable, self._non_trainable, self._x,
+                                                     training=self.training)
+        loss, _ = model.stateless_compute_loss(trainable, non_trainable, self._metrics, x=self._x,
+                                               y=self._y, y_pred=y_pred, sample_weight=self._sw,
+                                               training=self.training)
+        return loss
+
+    def loss_of_predictions(self, y_true: Any) -> Callable[[list[Any]], Any]:
+        """The compiled loss as a function of the (flattened) predictions, for targets `y_true`."""
+        import keras
+
+        model = self.model
+        trainable = [v.value for v in model.trainable_variables]
+        structure = self.predictions_tensor
+        targets = keras.tree.map_structure(keras.ops.convert_to_tensor, y_true)
+
+        def fn(flat_predictions: list[Any]) -> Any:
+            y_pred = keras.tree.pack_sequence_as(structure, flat_predictions)
+            loss, _ = model.stateless_compute_loss(trainable, self._non_trainable, self._metrics,
+                                                   x=self._x, y=targets, y_pred=y_pred,
+                                                   sample_weight=self._sw, training=False)
+            return loss
+
+        return fn
+
+    def value(self) -> float:
+        value, _ = self.value_and_grad()
+        return value
+
+    @cached_property
+    def _value_and_grad(self) -> tuple[float, list[np.ndarray]]:
+        self.evaluations += 1
+        return self._adapter.value_and_grad(self.loss_of_weights, self.params)
+
+    def value_and_grad(self) -> tuple[float, list[np.ndarray]]:
+        return self._value_and_grad
+
+    @cached_property
+    def _hvp(self) -> Callable:
+        return self._adapter.hvp_function(self.loss_of_weights)
+
+    def hvp(self, vector: np.ndarray) -> np.ndarray:
+        """Hessian-vector product with a flat vector over all trainable weights."""
+        self.evaluations += 1
+        return flatten(self._hvp(self.params, self.unflatten(vector)))
+
+    def unflatten(self, vector: np.ndarray) -> list[np.ndarray]:
+        parts, offset = [], 0
+        for p in self.params:
+            parts.append(vector[offset:offset + p.size].reshape(p.shape).astype(p.dtype))
+            offset += p.size
+        return parts
+
+
+def flatten(arrays: list[np.ndarray]) -> np.ndarray:
+    if not arrays:
+        return np.zeros(0)
+    return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
+
+
+def _ensure_compile_loss_built(model: Any, y: Any, y_pred: Any) -> None:
+    """Keras builds the compiled loss (and its metric trackers) on the first training step;
+    building it here, outside any stateless scope, creates the same variables fit would."""
+    compile_loss = getattr(model, "_compile_loss", None)
+    if compile_loss is not None and not compile_loss.built and y is not None:
+        compile_loss.build(y, y_pred)

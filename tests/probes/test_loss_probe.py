@@ -1,0 +1,96 @@
+"""The loss probe against naive references, and proof that it changes nothing."""
+
+import random
+
+import keras
+import numpy as np
+import pytest
+
+from fitdoctor.data import Batch
+from fitdoctor.probes.loss import LossProbe, flatten
+
+pytestmark = pytest.mark.backends
+
+
+def _regression_model():
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).standard_normal((32, 3)).astype("float32")
+    y = np.random.default_rng(1).standard_normal((32, 1)).astype("float32")
+    return model, Batch(x, y)
+
+
+def test_gradient_matches_finite_differences():
+    model, batch = _regression_model()
+    probe = LossProbe(model, batch)
+    _, grads = probe.value_and_grad()
+    gradient = flatten(grads)
+    base = flatten(probe.params)
+    eps = 1e-3
+    for index in (0, 5, len(base) - 1):
+        step = np.zeros_like(base)
+        step[index] = eps
+        plus = _loss_at(probe, base + step)
+        minus = _loss_at(probe, base - step)
+        assert gradient[index] == pytest.approx((plus - minus) / (2 * eps), rel=2e-2, abs=1e-4)
+
+
+def _loss_at(probe, flat):
+    return float(keras.ops.convert_to_numpy(probe.loss_of_weights(
+        [keras.ops.convert_to_tensor(p) for p in probe.unflatten(flat)])))
+
+
+def test_hessian_vector_product_matches_explicit_hessian():
+    model, batch = _regression_model()
+    probe = LossProbe(model, batch)
+    n = probe.dimension
+    columns = [probe.hvp(np.eye(n)[i]) for i in range(n)]
+    hessian = np.stack(columns, axis=1)
+    assert np.allclose(hessian, hessian.T, atol=1e-4)
+    # Reference: finite differences of the autodiff gradient.
+    base = flatten(probe.params)
+    eps = 1e-3
+    for index in (0, n // 2, n - 1):
+        step = np.zeros(n)
+        step[index] = eps
+        plus = LossProbe(model, batch)
+        plus.params = plus.unflatten(base + step)
+        minus = LossProbe(model, batch)
+        minus.params = minus.unflatten(base - step)
+        reference = (flatten(plus.value_and_grad()[1]) - flatten(minus.value_and_grad()[1])) / (2 * eps)
+        assert np.allclose(hessian[:, index], reference, rtol=5e-2, atol=5e-3)
+
+
+def test_probing_changes_no_state():
+    keras.utils.set_random_seed(7)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.BatchNormalization(), keras.layers.Dropout(0.5),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9), loss="mse")
+    x = np.random.default_rng(0).standard_normal((64, 4)).astype("float32")
+    y = np.random.default_rng(1).standard_normal((64, 1)).astype("float32")
+    model.fit(x, y, epochs=1, verbose=0)  # optimizer and BatchNorm state exist and are non-trivial
+
+    def snapshot():
+        return ([np.array(v) for v in model.get_weights()],
+                [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.optimizer.variables],
+                [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.metrics_variables]
+                + [np.array(keras.ops.convert_to_numpy(g.state.value))
+                   for layer in model._flatten_layers() for g in getattr(layer, "_seed_generators", [])]
+                + [np.array(keras.ops.convert_to_numpy(
+                    keras.src.random.seed_generator.global_seed_generator().state.value))],
+                random.getstate(), np.random.get_state()[1].copy())
+
+    before = snapshot()
+    x_before = x.copy()
+    from fitdoctor import diagnose
+
+    diagnose(model, x, y, batch_size=16, epochs=3)
+    after = snapshot()
+    for a, b in zip(before[0] + before[1] + before[2], after[0] + after[1] + after[2]):
+        assert np.array_equal(a, b)
+    assert before[3] == after[3]
+    assert np.array_equal(before[4], after[4])
+    assert np.array_equal(x, x_before)

@@ -1,0 +1,2 @@
+"""Raises before ever calling fit()."""
+raise ValueError("the script's own bug")

@@ -37,10 +37,10 @@ def finding_view(finding: Finding) -> Group:
     if finding.fix:
         details.append(f"fix ({finding.fix.safety}): ", style="green")
         details.append(finding.fix.summary)
-    parts.append(Padding(details, (0, 0, 0, 8)))
+    parts.append(Padding(details, (0, 0, 0, 8), expand=False))
     if finding.fix and finding.fix.code:
         parts.append(Padding(Syntax(finding.fix.code, "python", theme="ansi_dark", background_color="default"),
-                             (0, 0, 0, 10)))
+                             (0, 0, 0, 10), expand=False))
     return Group(*parts)
 
 
@@ -48,9 +48,9 @@ def print_findings(console: Console, findings: Iterable[Finding], heading: str) 
     findings = list(findings)
     console.print(Text(heading, style="bold"))
     if not findings:
-        console.print(Padding(Text("no findings", style="green"), (0, 0, 0, 2)))
+        console.print(Padding(Text("no findings", style="green"), (0, 0, 0, 2), expand=False))
     for finding in findings:
-        console.print(Padding(finding_view(finding), (0, 0, 1, 2)))
+        console.print(Padding(finding_view(finding), (0, 0, 1, 2), expand=False))
 
 
 def print_run(console: Console, run: Run, number: int) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from fitdoctor.checks.base import Unsupported
 from fitdoctor.data import Batch
-from fitdoctor.probes.activations import LayerRecord, record_layers
+from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.loss import LossProbe, flatten
 from fitdoctor.program import Program
@@ -36,6 +36,7 @@ class PreflightContext:
 
     @cached_property
     def loss_probe(self) -> LossProbe:
+        self.layer_records  # a model that cannot run is reported once, as unsupported
         if self.sample.y is None:
             raise Unsupported("the training data has no targets")
         if getattr(self.model, "_compile_loss", None) is None and not self.model.losses:
@@ -57,8 +58,24 @@ class PreflightContext:
         return extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS)
 
     @cached_property
+    def _recording(self) -> tuple[list[LayerRecord], ForwardPassError | None]:
+        try:
+            return record_layers(self.model, self.sample.take(ACTIVATION_SAMPLES).x), None
+        except ForwardPassError as failure:
+            return failure.records, failure
+
+    @property
     def layer_records(self) -> list[LayerRecord]:
-        return record_layers(self.model, self.sample.take(ACTIVATION_SAMPLES).x)
+        """Every layer call of a forward pass on the sample."""
+        records, failure = self._recording
+        if failure is not None:
+            raise Unsupported(f"the model fails on a sample batch ({failure})")
+        return records
+
+    @property
+    def layer_records_until_failure(self) -> list[LayerRecord]:
+        """The layer calls that completed, also when a later layer fails."""
+        return self._recording[0]
 
     @cached_property
     def predictions(self) -> list[np.ndarray]:

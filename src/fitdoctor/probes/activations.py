@@ -25,8 +25,17 @@ class LayerRecord:
         return [np.asarray(a) for a in keras.tree.flatten(self.output)]
 
 
+class ForwardPassError(Exception):
+    """The model itself fails on the sample; `records` holds the layers that ran before."""
+
+    def __init__(self, error: Exception, records: list[LayerRecord]) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.records = records
+
+
 def record_layers(model: Any, x: Any) -> list[LayerRecord]:
-    """One `LayerRecord` per sub-layer call, in call order."""
+    """One `LayerRecord` per sub-layer call, in call order. Raises `ForwardPassError` when
+    the model cannot run on `x`."""
     import keras
 
     records: list[LayerRecord] = []
@@ -53,8 +62,11 @@ def record_layers(model: Any, x: Any) -> list[LayerRecord]:
             layer.call = recorder(layer, layer.call)
             shadowed.append(layer)
         tensors = keras.tree.map_structure(keras.ops.convert_to_tensor, x)
-        model.stateless_call([v.value for v in model.trainable_variables],
-                             [v.value for v in model.non_trainable_variables], tensors, training=False)
+        try:
+            model.stateless_call([v.value for v in model.trainable_variables],
+                                 [v.value for v in model.non_trainable_variables], tensors, training=False)
+        except Exception as error:
+            raise ForwardPassError(error, records) from error
     finally:
         for layer in shadowed:
             del layer.call

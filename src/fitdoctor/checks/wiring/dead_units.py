@@ -15,7 +15,12 @@ from fitdoctor.findings import Finding, Fix, Severity
 # Derivative below which a sigmoid/tanh unit counts as saturated: it passes on less than a
 # millionth of its output gradient (|pre-activation| > ~14 for sigmoid, > ~7.3 for tanh).
 SATURATED_DERIVATIVE = 1e-6
-WARN_FRACTION = 0.5
+# A layer is reported when at least half of its units are dead on every sample, or when at
+# least 90% of all its (sample, unit) derivatives are zero: then most of the gradient is
+# blocked even if every unit still fires for a few samples. A healthy ReLU layer blocks about
+# half (AUTOTRAINER calls 70% "dying ReLU"; we stay well above healthy variation).
+DEAD_UNIT_SHARE = 0.5
+BLOCKED_SHARE = 0.9
 
 
 def _zero_derivative(name: str, output: np.ndarray) -> np.ndarray | None:
@@ -34,12 +39,13 @@ def _zero_derivative(name: str, output: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _dead_units(name: str, output: np.ndarray) -> tuple[int, int] | None:
+def _dead_units(name: str, output: np.ndarray) -> tuple[int, int, float] | None:
+    """Units dead on every sample, units in all, and the share of zero derivatives."""
     zero = _zero_derivative(name, output)
     if zero is None or output.ndim < 2:
         return None
     per_unit = zero.reshape(-1, output.shape[-1]).all(axis=0)
-    return int(per_unit.sum()), int(per_unit.size)
+    return int(per_unit.sum()), int(per_unit.size), float(zero.mean())
 
 
 @register
@@ -48,7 +54,9 @@ class DeadUnits(Check):
     What it detects:
         Units whose activation has zero derivative on every sample looked at: ReLU units that
         output 0 for all inputs, sigmoid / tanh units saturated at their limits, hard_sigmoid
-        units clipped at 0 or 1. Measured from each layer's outputs on a real batch.
+        units clipped at 0 or 1. Measured from each layer's outputs on a real batch; a layer is
+        reported when half its units are dead on every sample, or when 90% of all its
+        derivatives are zero.
 
     Why it breaks training:
         The gradient through a unit is its output gradient times the activation's
@@ -81,22 +89,27 @@ class DeadUnits(Check):
             counted = _dead_units(name, record.output_leaves[0])
             if counted is None:
                 continue
-            dead, total = counted
+            dead, total, blocked = counted
             fraction = dead / total
-            if fraction < WARN_FRACTION:
+            if fraction < DEAD_UNIT_SHARE and blocked < BLOCKED_SHARE:
                 continue
             severity = Severity.ERROR if dead == total else Severity.WARNING
             samples = int(record.output_leaves[0].shape[0])
+            if fraction >= DEAD_UNIT_SHARE:
+                title = (f"{dead} of {total} {name} units of layer '{layer.name}' have zero "
+                         f"gradient on all {samples} samples")
+            else:
+                title = (f"{blocked:.0%} of the {name} derivatives of layer '{layer.name}' are "
+                         f"zero on {samples} samples")
             yield Finding(
-                self.code, severity,
-                f"{dead} of {total} {name} units of layer '{layer.name}' have zero gradient on "
-                f"all {samples} samples",
-                f"Their {name} derivative is zero for every sample looked at, so "
+                self.code, severity, title,
+                f"The {name} derivative is zero for {blocked:.0%} of the (sample, unit) pairs "
+                f"looked at, and {dead} of {total} units are dead on every sample, so "
                 + ("no gradient passes through this layer and nothing before it can train."
                    if dead == total else
-                   f"{fraction:.0%} of the layer cannot learn; its capacity is gone."),
-                {"dead_units": dead, "units": total, "fraction": fraction, "activation": name,
-                 "samples": samples},
+                   "most of the gradient is blocked here and the layer barely learns."),
+                {"dead_units": dead, "units": total, "dead_fraction": fraction,
+                 "zero_derivative_share": blocked, "activation": name, "samples": samples},
                 {"layer": layer.name},
                 _fix(name, layer),
             )

@@ -63,7 +63,8 @@ class ShapeContract(Check):
         from keras.src import utils
 
         seen = set()
-        for record in context.layer_records:
+        # A wrong declaration often makes a later layer fail; the layers before it still count.
+        for record in context.layer_records_until_failure:
             layer = record.layer
             if id(layer) in seen or not _is_user_layer(layer) or record.input_shapes is None:
                 continue

@@ -25,6 +25,17 @@ class LayerRecord:
         return [np.asarray(a) for a in keras.tree.flatten(self.output)]
 
 
+def first_calls(records: list[LayerRecord]) -> list[LayerRecord]:
+    """Each layer's first call only (a shared layer is judged once)."""
+    seen: set[int] = set()
+    firsts = []
+    for record in records:
+        if id(record.layer) not in seen:
+            seen.add(id(record.layer))
+            firsts.append(record)
+    return firsts
+
+
 class ForwardPassError(Exception):
     """The model itself fails on the sample; `records` holds the layers that ran before."""
 

@@ -11,6 +11,7 @@ from fitdoctor.checks.base import Check
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.model_graph import activation_name
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.activations import first_calls
 
 # Derivative below which a sigmoid/tanh unit counts as saturated: it passes on less than a
 # millionth of its output gradient (|pre-activation| > ~14 for sigmoid, > ~7.3 for tanh).
@@ -79,13 +80,11 @@ class DeadUnits(Check):
     needs = "a forward pass on a sample batch"
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
-        seen = set()
-        for record in context.layer_records:
+        for record in first_calls(context.layer_records):
             layer = record.layer
             name = activation_name(layer)
-            if name is None or id(layer) in seen:
+            if name is None:
                 continue
-            seen.add(id(layer))
             counted = _dead_units(name, record.output_leaves[0])
             if counted is None:
                 continue

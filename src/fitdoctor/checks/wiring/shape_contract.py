@@ -8,6 +8,7 @@ from fitdoctor.checks import register
 from fitdoctor.checks.base import Check
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.activations import first_calls
 
 
 def _is_user_layer(layer: Any) -> bool:
@@ -62,15 +63,13 @@ class ShapeContract(Check):
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         from keras.src import utils
 
-        seen = set()
         # A wrong declaration often makes a later layer fail; the layers before it still count.
-        for record in context.layer_records_until_failure:
+        for record in first_calls(context.layer_records_until_failure):
             layer = record.layer
-            if id(layer) in seen or not _is_user_layer(layer) or record.input_shapes is None:
+            if not _is_user_layer(layer) or record.input_shapes is None:
                 continue
             if utils.is_default(type(layer).compute_output_shape):
                 continue
-            seen.add(id(layer))
             input_shape = _with_unknown_batch(record.input_shapes)
             declared = _flatten_shapes(layer.compute_output_shape(input_shape))
             actual = [(None,) + tuple(a.shape[1:]) for a in record.output_leaves]

@@ -59,6 +59,14 @@ def test_script_that_raises_keeps_its_status_and_still_reports(tmp_path):
     assert json.loads(report.read_text())["runs"] == []
 
 
+def test_keras2_script_is_explained(tmp_path):
+    report = tmp_path / "r.json"
+    result = _run("run", PROGRAMS / "keras2_script.py", "--json", report)
+    assert result.returncode == 1
+    notes = json.loads(report.read_text())["notes"]
+    assert any("Keras 2" in note and "keras.engine" in note for note in notes)
+
+
 def test_sys_exit_status_is_passed_through():
     assert _run("run", PROGRAMS / "exits.py").returncode == 4
 

@@ -49,15 +49,42 @@ def run_script(script: Path, args: list[str], settings: Settings,
     sys.argv = [str(script), *args]
     sys.path.insert(0, str(script.resolve().parent))
     status = 0
+    failure: BaseException | None = None
     session.install()
     try:
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exit_:
         status = _exit_status(exit_.code)
-    except BaseException:  # noqa: BLE001 - report the script's own failure like Python would
+    except BaseException as error:  # noqa: BLE001 - report the script's own failure like Python would
         traceback.print_exc()
-        status = 1
+        status, failure = 1, error
     finally:
         session.uninstall()
         sys.argv, sys.path[:] = saved_argv, saved_path
-    return Outcome(session.finish(), status)
+    report = session.finish()
+    note = _keras2_note(failure, bool(report.runs))
+    if note:
+        report.notes.append(note)
+    return Outcome(report, status)
+
+
+# Modules and names that exist in Keras 2 / tf.keras but not in Keras 3.
+_KERAS2_MARKERS = ("keras.engine", "keras.layers.core", "keras.layers.convolutional", "keras.wrappers",
+                   "keras.layers.recurrent", "keras.legacy", "fit_generator", "keras.backend.tensorflow_backend",
+                   "'lr'", "keras.optimizers.legacy", "set_session", "get_session")
+
+
+def _keras2_note(failure: BaseException | None, diagnosed: bool) -> str | None:
+    """Why a script written for Keras 2 / tf_keras gave nothing to diagnose."""
+    import keras
+
+    if failure is not None and isinstance(failure, (ImportError, AttributeError, TypeError, ValueError)):
+        text = str(failure)
+        if any(marker in text for marker in _KERAS2_MARKERS):
+            return (f"The script stopped on an API that Keras 3 does not have ({text}); it looks written "
+                    f"for Keras 2 / tf.keras. fitdoctor diagnoses Keras 3 programs (installed: Keras "
+                    f"{keras.__version__}); port the script to Keras 3 first.")
+    if not diagnosed and "tf_keras" in sys.modules:
+        return ("The script trains with tf_keras (Keras 2), whose fit() fitdoctor does not intercept; "
+                f"fitdoctor diagnoses Keras 3 programs (installed: Keras {keras.__version__}).")
+    return None

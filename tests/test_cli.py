@@ -127,7 +127,8 @@ def test_pyproject_settings_are_read(tmp_path):
 @pytest.mark.parametrize("command", [
     [PROGRAMS / "deterministic.py"],
     [PROGRAMS / "save_weights_after.py", SEEDS / "multiplication_lr_fixed.py"],
-], ids=["dropout-batchnorm-shuffle", "multiplication_lr_fixed"])
+    [PROGRAMS / "subclassed_lazy.py"],
+], ids=["dropout-batchnorm-shuffle", "multiplication_lr_fixed", "lazily-built-subclassed"])
 def test_training_under_fitdoctor_is_bitwise_identical(tmp_path, command):
     plain, observed = tmp_path / "plain.npz", tmp_path / "observed.npz"
     environment = {k: v for k, v in os.environ.items() if k != "DISPLAY"}

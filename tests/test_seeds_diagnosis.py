@@ -63,3 +63,11 @@ def test_fixed_twins_get_no_error(name):
     report = diagnose_script(SEEDS / f"{name}.py")
     errors = [(f.code, f.title) for f in report.findings() if f.severity == Severity.ERROR]
     assert not errors
+
+
+def test_lazily_built_subclassed_model_is_diagnosed():
+    from conftest import PROGRAMS
+
+    report = diagnose_script(PROGRAMS / "subclassed_lazy.py")
+    assert not [f for f in report.findings() if f.code == "FD901"]
+    assert "FD201" in [f.code for f in report.findings() if f.severity == Severity.ERROR]

@@ -57,11 +57,26 @@ def _unsupported(state: RunState) -> list[Finding]:
         {"skipped": dict(sorted(state.skipped.items()))}, {}, None)]
 
 
+def _build(program: Program) -> None:
+    """A model whose layers are built lazily (subclassed models) is built the way fit() would
+    build it at its first step, from the shapes of a batch, so the probes have weights to
+    look at; fit() then finds it built and creates nothing again."""
+    model, sample = program.model, program.data.sample
+    if sample is None or all(layer.built for layer in model._flatten_layers()):
+        return
+    batch = sample.take(program.data.batch_size or sample.size)
+    model._symbolic_build(data_batch=(batch.x, batch.y, batch.sample_weight))
+
+
 def start(program: Program, settings: Settings) -> RunState:
     """Pre-flight: every selected check on a new run."""
     began = time.perf_counter()
     state = RunState(program, Run(program.where), PreflightContext(program))
     findings: list[Finding] = []
+    try:
+        _build(program)
+    except Exception as error:  # noqa: BLE001 - fit() will raise its own, clearer error
+        findings.append(check_error("build", error))
     for check in preflight_checks():
         if settings.wants(check.code):
             findings.extend(_run_check(check, state))

@@ -46,6 +46,7 @@ class LossSpec:
     name: str
     family: str
     from_logits: bool = False
+    ignore_class: int | None = None
 
     @property
     def is_classification(self) -> bool:
@@ -63,6 +64,7 @@ class LossSpec:
             return cls(loss, _LOSS_FAMILIES.get(loss.lower(), "other"))
         kwargs = getattr(loss, "_fn_kwargs", None) or {}
         from_logits = bool(getattr(loss, "from_logits", kwargs.get("from_logits", False)))
+        ignore_class = getattr(loss, "ignore_class", kwargs.get("ignore_class"))
         fn = getattr(loss, "fn", None)
         candidates = [type(loss).__name__, getattr(loss, "name", None) or ""]
         if fn is not None:
@@ -72,8 +74,8 @@ class LossSpec:
         for candidate in candidates:
             family = _LOSS_FAMILIES.get(_snake(candidate)) or _LOSS_FAMILIES.get(candidate.lower())
             if family:
-                return cls(candidate, family, from_logits)
-        return cls(candidates[0] or repr(loss), "other", from_logits)
+                return cls(candidate, family, from_logits, ignore_class)
+        return cls(candidates[0] or repr(loss), "other", from_logits, ignore_class)
 
 
 @dataclass(frozen=True)

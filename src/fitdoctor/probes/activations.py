@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from fitdoctor.probes.loss import stateless_forward
+
 
 @dataclass
 class LayerRecord:
@@ -74,8 +76,8 @@ def record_layers(model: Any, x: Any) -> list[LayerRecord]:
             shadowed.append(layer)
         tensors = keras.tree.map_structure(keras.ops.convert_to_tensor, x)
         try:
-            model.stateless_call([v.value for v in model.trainable_variables],
-                                 [v.value for v in model.non_trainable_variables], tensors, training=False)
+            stateless_forward(model, [v.value for v in model.trainable_variables],
+                              [v.value for v in model.non_trainable_variables], tensors, training=False)
         except Exception as error:
             raise ForwardPassError(error, records) from error
     finally:

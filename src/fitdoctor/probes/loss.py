@@ -15,6 +15,14 @@ from fitdoctor.data import Batch
 from fitdoctor.probes import backends
 
 
+def stateless_forward(model: Any, trainable: list[Any], non_trainable: list[Any], x: Any,
+                      training: bool) -> tuple[Any, list[Any]]:
+    """`model.stateless_call`, passing `training` only to a `call` that accepts it (as
+    `Layer.__call__` does)."""
+    kwargs = {"training": training} if getattr(model, "_call_has_training_arg", True) else {}
+    return model.stateless_call(trainable, non_trainable, x, **kwargs)
+
+
 class LossProbe:
     """Loss, gradient and Hessian-vector products of `model`'s compiled loss on `batch`."""
 
@@ -46,8 +54,7 @@ class LossProbe:
     @cached_property
     def predictions_tensor(self) -> Any:
         trainable = [v.value for v in self.model.trainable_variables]
-        outputs, _ = self.model.stateless_call(trainable, self._non_trainable_values(), self._x,
-                                               training=False)
+        outputs, _ = stateless_forward(self.model, trainable, self._non_trainable, self._x, training=False)
         return outputs
 
     @cached_property
@@ -57,13 +64,10 @@ class LossProbe:
         return keras.tree.map_structure(lambda t: np.asarray(keras.ops.convert_to_numpy(t)),
                                         self.predictions_tensor)
 
-    def _non_trainable_values(self) -> list[Any]:
-        return [v.value for v in self.model.non_trainable_variables]
-
     def loss_of_weights(self, trainable: list[Any]) -> Any:
         model = self.model
-        y_pred, non_trainable = model.stateless_call(trainable, self._non_trainable, self._x,
-                                                     training=self.training)
+        y_pred, non_trainable = stateless_forward(model, trainable, self._non_trainable, self._x,
+                                                  training=self.training)
         loss, _ = model.stateless_compute_loss(trainable, non_trainable, self._metrics, x=self._x,
                                                y=self._y, y_pred=y_pred, sample_weight=self._sw,
                                                training=self.training)

@@ -69,14 +69,18 @@ class UnscaledInputs(Check):
             if index < len(consumers) and _reads_raw_values(consumers[index]):
                 continue
             features = x.reshape(len(x), -1) if x.ndim <= 2 else x.reshape(-1, x.shape[-1])
-            features = features.astype(np.float64)
-            rms = np.sqrt(np.mean(features ** 2, axis=0))
+            # Non-finite values are FD101's business; judge the scale of the finite ones.
+            features = np.where(np.isfinite(features), features, np.nan).astype(np.float64)
+            with np.errstate(invalid="ignore"):
+                rms = np.nan_to_num(np.sqrt(np.nanmean(features ** 2, axis=0)))
             worst = int(np.argmax(rms))
             if rms[worst] <= WARNING_RMS:
                 continue
             column = features[:, worst]
-            is_pixels = bool(np.all(column >= 0) and features.max() <= 255 and features.max() > 10
-                             and np.allclose(features, np.round(features)) and x.ndim >= 3)
+            column = column[np.isfinite(column)]
+            finite = features[np.isfinite(features)]
+            is_pixels = bool(np.all(column >= 0) and finite.max() <= 255 and finite.max() > 10
+                             and np.allclose(finite, np.round(finite)) and x.ndim >= 3)
             yield Finding(
                 self.code, Severity.WARNING,
                 f"Input {index} has features of scale {rms[worst]:.3g} (feature {worst}: "

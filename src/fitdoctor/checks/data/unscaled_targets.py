@@ -53,8 +53,13 @@ class UnscaledTargets(Check):
             if profile(y_true, loss).is_classification:
                 continue
             y = np.asarray(y_true, dtype=np.float64)
+            y = y[np.isfinite(y)]  # non-finite targets are FD101's business
+            prediction = np.asarray(y_pred, dtype=np.float64)
+            prediction = prediction[np.isfinite(prediction)]
+            if not y.size or not prediction.size:
+                continue
             target_rms = float(np.sqrt(np.mean(y ** 2)))
-            output_rms = float(np.sqrt(np.mean(np.asarray(y_pred, dtype=np.float64) ** 2)))
+            output_rms = float(np.sqrt(np.mean(prediction ** 2)))
             ratio = target_rms / max(output_rms, 1e-12)
             if target_rms <= WARNING_RMS or ratio <= WARNING_RATIO:
                 continue

@@ -47,7 +47,7 @@ def broadcast(a: tuple, b: tuple) -> tuple | None:
         return None
 
 
-def couples_samples(probe: LossProbe, output: int) -> tuple[bool, int]:
+def couples_samples(probe: LossProbe, output: int, ignored: int | None = None) -> tuple[bool, int]:
     """Whether changing sample 0's target changes the loss gradient of other samples'
     predictions: the mechanism of a broadcasting loss, whatever code computes it."""
     import keras
@@ -68,8 +68,14 @@ def couples_samples(probe: LossProbe, output: int) -> tuple[bool, int]:
     before = gradient(targets)
     changed = [t.copy() for t in targets]
     leaf = changed[output]
-    different = [k for k in range(1, count) if not np.array_equal(leaf[k], leaf[0])]
-    leaf[0] = leaf[different[0]] if different else leaf[0] + 1
+    if ignored is not None:
+        # Keep sample 0's ignored positions as they are: the loss averages over the others, so
+        # changing how many there are rescales every sample's gradient without coupling them.
+        units = max(int(predictions[output].shape[-1]), 2)
+        leaf[0] = np.where(leaf[0] == ignored, leaf[0], (leaf[0] + 1) % units)
+    else:
+        different = [k for k in range(1, count) if not np.array_equal(leaf[k], leaf[0])]
+        leaf[0] = leaf[different[0]] if different else leaf[0] + 1
     after = gradient(changed)
     scale = max(float(np.abs(before).max()), float(np.abs(after).max()), 1e-30)
     return bool(np.abs(after[1:] - before[1:]).max() > 1e-6 * scale), count
@@ -122,7 +128,7 @@ class LossBroadcast(Check):
                 location["output"] = index
             evidence = {"y_pred_shape": list(y_pred.shape), "y_true_shape": list(y_true.shape),
                         "loss": loss.name}
-            coupled, samples = couples_samples(probe, index)
+            coupled, samples = couples_samples(probe, index, loss.ignore_class)
             if coupled:
                 shown = symbolic(reconciled) if reconciled else "a larger tensor"
                 yield Finding(

@@ -97,7 +97,8 @@ def rejudge_budget(state: RunState, settings: Settings) -> list[Finding]:
     before = {f.code for f in state.run.findings}
     state.skipped = {code: why for code, why in state.skipped.items() if code not in codes}
     fresh = [f for check in budget_checks for f in _run_check(check, state)]
-    kept = [f for f in state.run.findings if f.code not in codes and f.code != "FD902"]
+    kept = [f for f in state.run.findings if f.code not in codes and f.code != "FD902"
+            and not (f.code == "FD901" and f.evidence.get("check") in codes)]
     state.run.findings = kept + fresh + _unsupported(state)
     return [f for f in fresh if f.code not in before]
 

@@ -94,13 +94,13 @@ class OptimizerSpec:
         return self.name == "SGD"
 
     def rate_at(self, steps: np.ndarray) -> np.ndarray:
-        """The learning rate at each of the optimizer steps `steps` (0-based)."""
+        """The learning rate at each of the optimizer steps `steps` (0-based). Schedules are
+        called one step at a time, as the optimizer calls them (some branch on the step)."""
         if self.schedule is None:
             return np.full(len(steps), self.learning_rate, dtype=np.float64)
         import keras
 
-        rates = keras.ops.convert_to_numpy(self.schedule(keras.ops.convert_to_tensor(steps)))
-        return np.broadcast_to(np.asarray(rates, dtype=np.float64), steps.shape).copy()
+        return np.array([float(keras.ops.convert_to_numpy(self.schedule(int(step)))) for step in steps])
 
     @classmethod
     def of(cls, optimizer: Any) -> "OptimizerSpec":

@@ -35,10 +35,18 @@ def _load() -> None:
     from fitdoctor.checks.data import (  # noqa: F401
         batch_aliasing,
         class_imbalance,
+        label_encoding,
+        nonfinite_data,
         unscaled_inputs,
         unscaled_targets,
     )
-    from fitdoctor.checks.optimisation import lr_too_high, lr_too_low  # noqa: F401
+    from fitdoctor.checks.optimisation import (  # noqa: F401
+        bad_initialisation,
+        exploding_gradients,
+        lr_too_high,
+        lr_too_low,
+        vanishing_gradients,
+    )
     from fitdoctor.checks.symptoms import (  # noqa: F401
         loss_diverging,
         loss_nonfinite,
@@ -47,7 +55,9 @@ def _load() -> None:
     from fitdoctor.checks.wiring import (  # noqa: F401
         activation_loss_mismatch,
         dead_units,
+        disconnected_weights,
         loss_broadcast,
+        output_range,
         shape_contract,
     )
 

@@ -11,6 +11,7 @@ from fitdoctor.checks.base import Unsupported
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
+from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.loss import LossProbe, flatten
 from fitdoctor.program import Program
 
@@ -18,6 +19,9 @@ from fitdoctor.program import Program
 PROBE_SAMPLES = 1024
 ACTIVATION_SAMPLES = 256
 MAX_HESSIAN_PRODUCTS = 24
+# Wall-clock budget of the curvature probe; an early stop under-estimates the curvature, so
+# FD301 can only miss, never invent, an instability.
+CURVATURE_SECONDS = 3.0
 
 
 class PreflightContext:
@@ -53,9 +57,22 @@ class PreflightContext:
         return flatten(grads)
 
     @cached_property
+    def layer_gradients(self) -> list[LayerGradient]:
+        """The loss gradient of every trainable weight, grouped by owning layer, input side
+        first (probes/gradients.py)."""
+        probe = self.loss_probe
+        if not probe.params:
+            return []
+        try:
+            _, grads = probe.value_and_grad()
+        except Exception as error:  # the loss rejects these targets: FD106 says why
+            raise Unsupported(f"the loss fails on the sample ({type(error).__name__})") from error
+        return group_by_layer(self.model, probe.params, grads, self.layer_records)
+
+    @cached_property
     def spectrum(self) -> Spectrum:
         probe = self.loss_probe
-        return extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS)
+        return extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS, CURVATURE_SECONDS)
 
     @cached_property
     def _recording(self) -> tuple[list[LayerRecord], ForwardPassError | None]:

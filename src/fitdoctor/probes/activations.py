@@ -59,10 +59,14 @@ def record_layers(model: Any, x: Any) -> list[LayerRecord]:
         def recording_call(*args: Any, **kwargs: Any) -> Any:
             outputs = call(*args, **kwargs)
             inputs = args[0] if args else next(iter(kwargs.values()), None)
+            try:
+                values = keras.tree.map_structure(lambda t: np.asarray(keras.ops.convert_to_numpy(t)), outputs)
+            except Exception:  # noqa: BLE001 - a cell inside a traced loop (JAX scan) has no values
+                return outputs
             records.append(LayerRecord(
                 layer,
                 keras.tree.map_structure(lambda t: tuple(t.shape), inputs) if inputs is not None else None,
-                keras.tree.map_structure(lambda t: np.asarray(keras.ops.convert_to_numpy(t)), outputs),
+                values,
             ))
             return outputs
 

@@ -8,6 +8,7 @@ tridiagonal problem is solved exactly by SciPy.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -23,12 +24,15 @@ class Spectrum:
 
 
 def extreme_eigenvalues(hvp: Callable[[np.ndarray], np.ndarray], dimension: int,
-                        max_products: int = 24) -> Spectrum:
-    """Ritz values of a Krylov space of at most `max_products` Hessian-vector products.
+                        max_products: int = 24, seconds: float = float("inf")) -> Spectrum:
+    """Ritz values of a Krylov space of at most `max_products` Hessian-vector products,
+    stopping early once `seconds` have passed (the largest Ritz value only grows towards the
+    largest eigenvalue with more products, so an early stop under-estimates it).
 
     For `dimension <= max_products` the space is the whole space and the values are exact.
     The start vector comes from a private seeded generator: no global RNG is touched.
     """
+    deadline = time.perf_counter() + seconds
     steps = min(dimension, max_products)
     start = np.random.default_rng(0).standard_normal(dimension)
     basis = np.zeros((steps, dimension))
@@ -42,7 +46,7 @@ def extreme_eigenvalues(hvp: Callable[[np.ndarray], np.ndarray], dimension: int,
         product -= basis[: k + 1].T @ (basis[: k + 1] @ product)
         product -= basis[: k + 1].T @ (basis[: k + 1] @ product)
         beta = float(np.linalg.norm(product))
-        if k == steps - 1 or beta < 1e-10 * max(1.0, abs(alpha)):
+        if k == steps - 1 or beta < 1e-10 * max(1.0, abs(alpha)) or time.perf_counter() > deadline:
             break
         betas.append(beta)
         vector = product / beta

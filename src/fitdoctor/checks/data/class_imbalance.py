@@ -17,7 +17,10 @@ from fitdoctor.findings import Finding, Fix, Severity
 # the loss of an uninformed prediction (the entropy of the rarest class against the rest,
 # relative to log 2). Below these shares the constant is a deep, wide minimum.
 ERROR_SHARE = 0.05  # e.g. 1 : 150 and rarer
-WARNING_SHARE = 0.30  # e.g. 1 : 20 and rarer
+WARNING_SHARE = 0.20  # e.g. 1 : 33 and rarer
+# With many classes every class is a small share of the whole, so the rarest class is judged
+# against the most frequent one instead.
+MULTICLASS_WARNING_RATIO = 50.0
 
 
 def binary_entropy(p: float) -> float:
@@ -77,12 +80,15 @@ class ClassImbalance(Check):
             rarest = min(weighted, key=weighted.get)
             share = weighted[rarest] / total
             constant_share = binary_entropy(share) / math.log(2)
-            if constant_share >= WARNING_SHARE:
-                continue
             binary = len(counts) == 2
-            severity = Severity.ERROR if constant_share < ERROR_SHARE and binary else Severity.WARNING
             majority = max(counts, key=counts.get)
             ratio = counts[majority] / counts[rarest]
+            weighted_ratio = weighted[majority] / weighted[rarest]
+            if binary and constant_share >= WARNING_SHARE:
+                continue
+            if not binary and weighted_ratio < MULTICLASS_WARNING_RATIO:
+                continue
+            severity = Severity.ERROR if constant_share < ERROR_SHARE and binary else Severity.WARNING
             samples = int(sum(counts.values()))
             prior = counts[rarest] / samples
             balanced = {int(c): round(samples / (len(counts) * n), 3) for c, n in sorted(counts.items())}

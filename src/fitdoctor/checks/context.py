@@ -39,13 +39,28 @@ class PreflightContext:
         return self.program.data.sample
 
     @cached_property
-    def loss_probe(self) -> LossProbe:
+    def _probe(self) -> LossProbe:
         self.layer_records  # a model that cannot run is reported once, as unsupported
         if self.sample.y is None:
             raise Unsupported("the training data has no targets")
         if getattr(self.model, "_compile_loss", None) is None and not self.model.losses:
             raise Unsupported("the model was compiled without a loss")
         return LossProbe(self.model, self.sample.take(PROBE_SAMPLES))
+
+    @cached_property
+    def _loss_failure(self) -> str | None:
+        try:
+            self._probe.value_and_grad()
+        except Exception as error:  # noqa: BLE001 - the user's loss rejects these targets (FD106)
+            return f"the compiled loss fails on a sample batch ({type(error).__name__}: {str(error)[:200]})"
+        return None
+
+    @property
+    def loss_probe(self) -> LossProbe:
+        """The loss and its derivatives on the sample; unsupported when the loss itself fails."""
+        if self._loss_failure:
+            raise Unsupported(self._loss_failure)
+        return self._probe
 
     @cached_property
     def initial_loss(self) -> float:
@@ -98,8 +113,8 @@ class PreflightContext:
     def predictions(self) -> list[np.ndarray]:
         import keras
 
-        return [np.asarray(p) for p in keras.tree.flatten(self.loss_probe.predictions)]
+        return [np.asarray(p) for p in keras.tree.flatten(self._probe.predictions)]
 
     @cached_property
     def targets(self) -> list[np.ndarray]:
-        return self.loss_probe.batch.target_leaves()
+        return self._probe.batch.target_leaves()

@@ -98,6 +98,10 @@ class LossProbe:
     @cached_property
     def _value_and_grad(self) -> tuple[float, list[np.ndarray]]:
         self.evaluations += 1
+        if not self.params:  # nothing to differentiate (a fully frozen model)
+            import keras
+
+            return float(keras.ops.convert_to_numpy(self.loss_of_weights([]))), []
         return self._adapter.value_and_grad(self.loss_of_weights, self.params)
 
     def value_and_grad(self) -> tuple[float, list[np.ndarray]]:

@@ -12,7 +12,7 @@ import copy
 import inspect
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 import numpy as np
@@ -64,7 +64,6 @@ class DataSource:
     full_targets: Any = None
     aliasing: AliasingProbe | None = None
     fit_x: Any = None  # what to hand to the real fit() in place of x
-    notes: list[str] = field(default_factory=list)
 
 
 def _leaves(structure: Any) -> list[np.ndarray]:
@@ -125,8 +124,7 @@ def describe(fit_args: dict[str, Any]) -> DataSource:
         return _from_py_dataset(x, steps_per_epoch(fit_args))
     if inspect.isgenerator(x) or isinstance(x, Iterator):
         return _from_generator(x, steps_per_epoch(fit_args))
-    return DataSource("other", None, None, None, steps_per_epoch(fit_args),
-                      notes=[f"data of type {type(x).__name__} is not sampled yet"])
+    return DataSource("other", None, None, None, steps_per_epoch(fit_args))
 
 
 def steps_per_epoch(fit_args: dict[str, Any]) -> int | None:

@@ -29,9 +29,11 @@ def training_targets(context: PreflightContext) -> TrainingTargets:
     import keras
 
     data = context.program.data
-    if data.kind == "arrays" and data.full_targets is not None:
-        return TrainingTargets([np.asarray(t) for t in keras.tree.flatten(data.full_targets)], True)
-    return TrainingTargets(context.sample.target_leaves(), False)
+    if data.full_targets is None:
+        return TrainingTargets(context.sample.target_leaves(), False)
+    # DataSource keeps all training targets for arrays, the sampled batches' otherwise.
+    return TrainingTargets([np.asarray(t) for t in keras.tree.flatten(data.full_targets)],
+                           data.kind == "arrays")
 
 
 def finite_values(y: np.ndarray) -> np.ndarray:

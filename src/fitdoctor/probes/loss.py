@@ -41,7 +41,6 @@ class LossProbe:
         _ensure_compile_loss_built(model, self._y, self.predictions_tensor)
         self._metrics = [v.value for v in model.metrics_variables]
         self.params = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.trainable_variables]
-        self.evaluations = 0
 
     @property
     def size(self) -> int:
@@ -97,7 +96,6 @@ class LossProbe:
 
     @cached_property
     def _value_and_grad(self) -> tuple[float, list[np.ndarray]]:
-        self.evaluations += 1
         if not self.params:  # nothing to differentiate (a fully frozen model)
             import keras
 
@@ -113,7 +111,6 @@ class LossProbe:
 
     def hvp(self, vector: np.ndarray) -> np.ndarray:
         """Hessian-vector product with a flat vector over all trainable weights."""
-        self.evaluations += 1
         return flatten(self._hvp(self.params, self.unflatten(vector)))
 
     def unflatten(self, vector: np.ndarray) -> list[np.ndarray]:

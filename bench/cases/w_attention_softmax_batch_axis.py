@@ -1,0 +1,47 @@
+"""A sequence classifier pools a GRU's outputs with a hand-made attention block: a Dense(1) scores every time step and a Softmax layer turns the scores into weights, but the Softmax is given axis=0, which is the batch axis, not the time axis. Training runs, but the loss stays well above what the same network reaches otherwise, and classifying one sequence at a time is markedly worse than classifying the same sequences in batches. Each weight is normalised across the samples of the batch, so a sample's pooled vector depends on the other samples in its batch (and with a batch of one every weight is exactly 1), instead of attending over its own time steps.
+
+Source: https://github.com/tensorflow/tensorflow/issues/48647
+Causes: FD205
+"""
+import numpy as np
+import keras
+from keras import layers, ops
+
+keras.utils.set_random_seed(48647)
+
+
+def make_data(n=1200, t=20, vocab=30):
+    # class = which of 4 marker tokens (1..4) appears once somewhere in a sequence of noise tokens
+    rng = np.random.default_rng(0)
+    x = rng.integers(5, vocab, size=(n, t))
+    y = rng.integers(0, 4, size=n)
+    pos = rng.integers(0, t, size=n)
+    x[np.arange(n), pos] = y + 1
+    return x.astype("int32"), y.astype("int32")
+
+
+def build_model(vocab=30, t=20):
+    inp = keras.Input(shape=(t,), dtype="int32")
+    h = layers.Embedding(vocab, 16)(inp)
+    h = layers.GRU(16, return_sequences=True)(h)
+    scores = layers.Dense(1)(h)                      # (batch, time, 1)
+    weights = layers.Softmax(axis=0)(scores)         # normalise the attention weights
+    pooled = layers.Lambda(lambda a: ops.sum(a[0] * a[1], axis=1))([h, weights])
+    out = layers.Dense(4, activation="softmax")(pooled)
+    return keras.Model(inp, out)
+
+
+def main():
+    x, y = make_data()
+    model = build_model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    hist = model.fit(x, y, batch_size=32, epochs=6, verbose=0)
+    print("final loss %.4f  accuracy %.4f" % (hist.history["loss"][-1], hist.history["accuracy"][-1]))
+    p32 = model.predict(x[:96], batch_size=32, verbose=0)
+    p1 = model.predict(x[:96], batch_size=1, verbose=0)
+    print("accuracy predicting 32 at a time %.3f, one at a time %.3f" % (
+        float((p32.argmax(1) == y[:96]).mean()), float((p1.argmax(1) == y[:96]).mean())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""A Conv1D network estimates the amplitude of a noisy sine burst; the author feeds the targets in as a second model input and computes the loss inside an "endpoint" layer with add_loss, a pattern from the Keras guides, writing the squared error by hand. The loss drops only to about the target variance and predictions collapse toward the mean amplitude. The target input has shape (batch,) and the prediction (batch, 1), so the hand-written error broadcasts to (batch, batch), comparing each prediction with every target in the batch; compile()'s built-in losses would have reconciled the shapes, a manual computation does not.
+
+Source: https://github.com/keras-team/keras/issues/16836
+Causes: FD201
+"""
+import numpy as np
+
+import keras
+from keras import layers, ops
+
+keras.utils.set_random_seed(29)
+
+N, T = 1500, 64
+t = np.linspace(0, 1, T)
+amp = np.random.uniform(0.5, 3.0, N).astype("float32")
+freq = np.random.uniform(2, 6, (N, 1))
+phase = np.random.uniform(0, 2 * np.pi, (N, 1))
+x = (amp[:, None] * np.sin(2 * np.pi * freq * t + phase) + np.random.normal(0, 0.3, (N, T)))[..., None].astype("float32")
+y = ((amp - amp.mean()) / amp.std()).astype("float32")  # shape (N,)
+
+
+class MSEEndpoint(layers.Layer):
+    def call(self, targets, preds):
+        self.add_loss(ops.mean(ops.square(targets - preds)))
+        return preds
+
+
+signal = keras.Input((T, 1), name="signal")
+target = keras.Input((), name="target")
+h = layers.Conv1D(16, 5, activation="relu")(signal)
+h = layers.MaxPooling1D(2)(h)
+h = layers.Conv1D(16, 5, activation="relu")(h)
+h = layers.GlobalMaxPooling1D()(h)
+pred = layers.Dense(1)(h)
+out = MSEEndpoint()(target, pred)
+model = keras.Model([signal, target], out)
+model.compile(optimizer="adam")
+hist = model.fit({"signal": x, "target": y}, epochs=8, batch_size=32, verbose=2)
+
+predictor = keras.Model(signal, pred)
+p = predictor.predict(x, verbose=0)[:, 0]
+mse = float(np.mean((p - y) ** 2))
+print("reported loss %.4f  true mse %.4f  R2 %.3f  pred std %.3f" % (hist.history["loss"][-1], mse, 1 - mse / y.var(), p.std()))

@@ -124,6 +124,7 @@ def test_pyproject_settings_are_read(tmp_path):
     assert "FD201" not in codes and "FD104" in codes
 
 
+@pytest.mark.backends
 @pytest.mark.parametrize("command", [
     [PROGRAMS / "deterministic.py"],
     [PROGRAMS / "save_weights_after.py", SEEDS / "multiplication_lr_fixed.py"],

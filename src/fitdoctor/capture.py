@@ -38,7 +38,9 @@ class Session:
         # Keeps each diagnosed model alive, so that its id() is never reused by a new model.
         self._models: dict[int, Any] = {}
         self._original_fit: Callable | None = None
+        self._original_train_on_batch: Callable | None = None
         self._inside_fit = False
+        self.train_on_batch_calls = 0
 
     def install(self) -> None:
         import keras
@@ -60,12 +62,28 @@ class Session:
         fit.__doc__ = original.__doc__
         keras.Model.fit = fit
 
+        # train_on_batch is only counted: a loop of single steps has no epochs, no known
+        # budget and one batch per call, too little to judge without false alarms.
+        self._original_train_on_batch = keras.Model.train_on_batch
+        original_step = self._original_train_on_batch
+
+        def train_on_batch(model: Any, *args: Any, **kwargs: Any) -> Any:
+            session.train_on_batch_calls += 1
+            return original_step(model, *args, **kwargs)
+
+        train_on_batch.__wrapped__ = original_step
+        train_on_batch.__doc__ = original_step.__doc__
+        keras.Model.train_on_batch = train_on_batch
+
     def uninstall(self) -> None:
         import keras
 
         if self._original_fit is not None:
             keras.Model.fit = self._original_fit
             self._original_fit = None
+        if self._original_train_on_batch is not None:
+            keras.Model.train_on_batch = self._original_train_on_batch
+            self._original_train_on_batch = None
 
     def finish(self) -> Report:
         """Judge what needs the whole run (final budget, end-of-training symptoms)."""
@@ -75,7 +93,12 @@ class Session:
         for run in self._runs.values():
             run.history.finished = True
             engine.judge_symptoms(run, self.settings, final=True)
-        if not self.report.runs:
+        if not self.report.runs and self.train_on_batch_calls:
+            self.report.notes.append(
+                f"The script trained with train_on_batch() ({self.train_on_batch_calls} calls) and made no "
+                "fit() call; fitdoctor diagnoses fit() calls only. For a pre-flight diagnosis of such a "
+                "loop, call fitdoctor.diagnose(model, x, y, batch_size=..., epochs=...) before it.")
+        elif not self.report.runs:
             self.report.notes.append("The script made no fit() call, so there was no training to diagnose.")
         return self.report
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import inspect
 import math
-import random
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -36,7 +35,11 @@ class Batch:
         return int(len(_leaves(self.x)[0]))
 
     def take(self, count: int) -> "Batch":
-        return Batch(*(_slice(part, slice(0, count)) for part in (self.x, self.y, self.sample_weight)))
+        return self.select(slice(0, count))
+
+    def select(self, index: Any) -> "Batch":
+        """The samples at `index` (a slice or an array of positions)."""
+        return Batch(*(_slice(part, index) for part in (self.x, self.y, self.sample_weight)))
 
     def target_leaves(self) -> list[np.ndarray]:
         return _leaves(self.y)
@@ -177,22 +180,52 @@ def _from_arrays(fit_args: dict[str, Any]) -> DataSource:
                       full_targets=_slice(y, slice(0, n_train)), fit_x=x)
 
 
+def _unshared_copy(dataset: Any) -> Any:
+    """The same pipeline rebuilt from its graph, with a seed generator of its own for each
+    reshuffling `shuffle`. Iterating `dataset` itself would advance its shuffle's seed
+    generator, so fit()'s first epoch would see the order of the second; the copy starts
+    from the same seeds and leaves the user's dataset untouched. The dataset itself when
+    it cannot be rebuilt (no graph, or one over protobuf's size limit)."""
+    try:
+        import tensorflow as tf
+        from tensorflow.python.data.ops import dataset_ops
+        from tensorflow.python.ops import gen_dataset_ops, gen_experimental_dataset_ops
+
+        serialized = gen_dataset_ops.dataset_to_graph(dataset._variant_tensor, allow_stateful=True,
+                                                      strip_device_assignment=True)
+        graph = tf.compat.v1.GraphDef.FromString(serialized.numpy())
+        nodes = {node.name: node for node in graph.node}
+        for node in graph.node:
+            seed_input = {"ShuffleDatasetV3": 4, "ShuffleAndRepeatDatasetV2": 5}.get(node.op)
+            if seed_input is not None and len(node.input) > seed_input:
+                generator = nodes[node.input[seed_input].split(":")[0].lstrip("^")]
+                generator.op = "DummySeedGenerator"  # the kernel then creates one of its own
+                generator.ClearField("attr")
+        variant = gen_experimental_dataset_ops.dataset_from_graph(graph.SerializeToString())
+        return dataset_ops.from_variant(variant, dataset.element_spec)
+    except Exception:  # noqa: BLE001 - fall back to reading the user's dataset
+        return dataset
+
+
 def _from_tf_dataset(dataset: Any, steps: int | None) -> DataSource:
     batches = [tuple(_to_numpy(part) for part in _unpack(element))
-               for element in dataset.take(MAX_BATCHES)]
+               for element in _unshared_copy(dataset).take(MAX_BATCHES)]
     sample = _concat(batches).take(SAMPLE_CAP) if batches else None
     batch_size = len(_leaves(batches[0][0])[0]) if batches else None
     return DataSource("tf.data", sample, None, batch_size, steps, full_targets=sample.y if sample else None,
                       fit_x=dataset)
 
 
-def _rng_states() -> tuple[Any, Any]:
-    return random.getstate(), np.random.get_state()
+def _rng_states() -> tuple[Any, ...]:
+    from fitdoctor.probes import rng
+
+    return rng.save()
 
 
-def _restore_rng(states: tuple[Any, Any]) -> None:
-    random.setstate(states[0])
-    np.random.set_state(states[1])
+def _restore_rng(states: tuple[Any, ...]) -> None:
+    from fitdoctor.probes import rng
+
+    rng.restore(states)
 
 
 def _from_py_dataset(dataset: Any, steps: int | None) -> DataSource:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
+from typing import Any
 
 from fitdoctor.checks import preflight_checks, symptom_checks
 from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.config import Settings
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes import rng
 from fitdoctor.program import Program
 from fitdoctor.report.model import Run
 
@@ -69,16 +71,58 @@ def _build(program: Program) -> None:
 
 
 def start(program: Program, settings: Settings) -> RunState:
-    """Pre-flight: every selected check on a new run."""
+    """Pre-flight: every selected check on a new run. Every global RNG ends as it began, and
+    a compiled loss or metrics that fit() has not built yet are left unbuilt (see
+    `_unbuilt_compile_state`)."""
+    unbuilt = _unbuilt_compile_state(program.model)
+    try:
+        with rng.preserved():
+            return _preflight(program, settings)
+    finally:
+        _restore(unbuilt)
+
+
+def _unbuilt_compile_state(model: Any) -> list[tuple[Any, dict, dict]]:
+    """The compiled loss and metrics not built yet, with their attributes and tracked lists.
+
+    The probes build the compiled loss to evaluate it. Left built, it would change fit():
+    fit() builds what is unbuilt from one batch that it draws from the data first (a
+    PyDataset's shuffle and `__getitem__`, with the RNG draws in them), so a pre-built
+    model would skip that draw and train on a shifted random sequence."""
+    saved = []
+    for name in ("_compile_loss", "_compile_metrics"):
+        part = getattr(model, name, None)
+        if part is None or getattr(part, "built", True):
+            continue
+        tracker = getattr(part, "_tracker", None)
+        stores = {} if tracker is None else {
+            store: (list(spec[1]), set(tracker.stored_ids.get(store, ())))
+            for store, spec in tracker.config.items() if isinstance(spec[1], list)}
+        saved.append((part, dict(vars(part)), stores))
+    return saved
+
+
+def _restore(saved: list[tuple[Any, dict, dict]]) -> None:
+    for part, attributes, stores in saved:
+        tracker = attributes.get("_tracker")
+        for store, (items, ids) in stores.items():
+            tracker.config[store][1][:] = items
+            tracker.stored_ids[store] = ids
+        vars(part).clear()
+        vars(part).update(attributes)
+
+
+def _preflight(program: Program, settings: Settings) -> RunState:
     began = time.perf_counter()
-    state = RunState(program, Run(program.where), PreflightContext(program))
+    state = RunState(program, Run(program.where, probe=program.data.sample), PreflightContext(program))
     findings: list[Finding] = []
     try:
         _build(program)
     except Exception as error:  # noqa: BLE001 - fit() will raise its own, clearer error
         findings.append(check_error("build", error))
-    for check in preflight_checks():
-        if settings.wants(check.code):
+    # Checks that yield to stronger causes run after every other check.
+    for check in sorted(preflight_checks(), key=lambda c: bool(c.yields_to)):
+        if settings.wants(check.code) and not _explained(check, findings):
             findings.extend(_run_check(check, state))
     try:
         state.run.history.initial = state.context.initial_loss
@@ -89,9 +133,18 @@ def start(program: Program, settings: Settings) -> RunState:
     return state
 
 
+def _explained(check: Check, findings: list[Finding]) -> bool:
+    return any(f.code in check.yields_to and f.severity >= Severity.WARNING for f in findings)
+
+
 def rejudge_budget(state: RunState, settings: Settings) -> list[Finding]:
     """Judge the budget-dependent checks again (the run grew or ended); returns the findings
     that are new, replacing earlier findings of those checks."""
+    with rng.preserved():
+        return _rejudge_budget(state, settings)
+
+
+def _rejudge_budget(state: RunState, settings: Settings) -> list[Finding]:
     budget_checks = [c for c in preflight_checks() if c.depends_on_budget and settings.wants(c.code)]
     codes = {c.code for c in budget_checks}
     before = {f.code for f in state.run.findings}

@@ -1,9 +1,28 @@
-"""The loss of one training run, epoch by epoch, across all of its fit() calls."""
+"""What one training run has shown so far, across all of its fit() calls: the loss of each
+epoch, and the monitor's latest measurements on the current weights."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Measurements kept per run: symptoms compare the latest with the one before.
+KEPT = 2
+
+
+@dataclass
+class Fingerprint:
+    """Cheap statistics of every trainable variable (probes/training.py `fingerprints`)."""
+
+    step: int
+    at: str
+    values: np.ndarray  # (variables, 3)
+    names: list[str]
+    sizes: list[int]
+    learning_rate: float | None = None
 
 
 @dataclass
@@ -12,9 +31,18 @@ class LossHistory:
     # The loss before the first step, when pre-flight measured it.
     initial: float | None = None
     finished: bool = False
+    # The monitor's latest measurements (probes/training.py Measurement), oldest first.
+    measurements: list[Any] = field(default_factory=list)
+    fingerprints: list[Fingerprint] = field(default_factory=list)
 
     def record(self, loss: float) -> None:
         self.losses.append(float(loss))
+
+    def add_measurement(self, measurement: Any) -> None:
+        self.measurements = (self.measurements + [measurement])[-KEPT:]
+
+    def add_fingerprint(self, fingerprint: Fingerprint) -> None:
+        self.fingerprints = (self.fingerprints + [fingerprint])[-KEPT:]
 
     @property
     def epochs(self) -> int:

@@ -1,69 +1,322 @@
-"""`Monitor`: a Keras callback that records the loss of each epoch and reports symptoms.
+"""`Monitor`: a Keras callback that watches training and reports symptoms and the causes that
+develop during it.
 
-It overrides no batch hook, so Keras keeps dispatching batches asynchronously, and it reads
-the loss Keras already computed once per epoch: no extra host sync per batch.
+Cost. The loss is read once per epoch from the logs Keras already computed. Measurements
+(probes/training.py) run on a schedule:
+
+- at every epoch end: a fingerprint of the trainable weights (one host copy) for FD406;
+- at epoch ends, and every N steps inside an epoch, a measurement on the probe batch
+  (predictions, layer outputs, the loss gradient by layer) for FD405, FD206, FD303, FD304;
+  only while the monitor's time, this measurement included, stays under `budget` (default
+  2%) of the training time so far. Before the first measurement its cost is estimated as
+  FIRST_COST_STEPS training steps (it runs eagerly, or compiles on JAX); after it, from the
+  last one. N is adaptive: N = measurement time / (budget x step time), the step time coming
+  from the last epoch's wall time, so in-epoch measurements happen only where steps are long
+  against a measurement;
+- once when a fit ends, unless the last measurement was made at its last step: the final
+  state is always judged, also for runs too short to afford a measurement on the way.
+
+The only batch hook overridden is `on_train_batch_begin`, which receives no logs and does an
+integer comparison per batch; Keras decides asynchronous dispatch on `on_batch_end` /
+`on_train_batch_end` alone, which stay untouched, so no per-batch host sync happens (a
+scheduled measurement reads the weights, once, when it runs).
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import Any
 
 import keras
 
 from fitdoctor.config import Settings
-from fitdoctor.engine import judge_symptoms
+from fitdoctor.engine import check_error, judge_symptoms
 from fitdoctor.findings import Finding, Severity
+from fitdoctor.history import Fingerprint
 from fitdoctor.report.model import Report, Run
 
 logger = logging.getLogger("fitdoctor")
 
+BUDGET = 0.02
+# The first measurement is assumed to cost this many training steps (three forward passes
+# and one backward pass on the probe batch, eagerly: measured 4-20 steps on CPU).
+FIRST_COST_STEPS = 20
+# Fewest steps between two in-epoch measurements.
+MIN_INTERVAL = 20
+# Wall-clock bound of the on-demand curvature probe (one per run, when a divergence appears).
+CURVATURE_SECONDS = 2.0
+DIVERGENCE = ("FD401", "FD402", "FD404")
+
 
 class Monitor(keras.callbacks.Callback):
-    """Watches training and reports FD4xx symptoms.
+    """Watches training and reports FD4xx symptoms and FD206/FD303/FD304 as they develop.
 
     Args:
         stop_on: `"error"` or `"warning"`: stop training as soon as a finding at or above
             that level is established. Default: never stop.
+        probe: `(x, y)` or `(x, y, sample_weight)`: a fixed batch of training data to measure
+            on (predictions, dead units, gradients). Without it, a standalone Monitor skips
+            those measurements (reported once, as FD902). Under `fitdoctor run` the
+            pre-flight sample is used.
+        budget: the share of training time the monitor may spend measuring (default 0.02).
 
     Standalone (in `callbacks=[fitdoctor.Monitor()]`), each `fit()` is one run: state is
     reset in `on_train_begin`, the report is logged through `logging` when training ends and
     kept as `monitor.report`. Under `fitdoctor run`, repeated fits of one model share a run.
     """
 
-    def __init__(self, stop_on: str | Severity | None = None, *, _run: Run | None = None,
+    def __init__(self, stop_on: str | Severity | None = None, *, probe: Any = None,
+                 budget: float = BUDGET, _run: Run | None = None,
                  _settings: Settings | None = None, _on_finding: Any = None) -> None:
         super().__init__()
         if isinstance(stop_on, str):
             stop_on = Severity.parse(stop_on)
         self.stop_on = stop_on
+        self.budget = budget
+        self._probe_data = probe
         self._shared_run = _run
         self._settings = _settings or Settings()
         self._on_finding = _on_finding
         self.run: Run | None = _run
         self.report: Report | None = None
+        self._reset()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._probe: Any = None
+        self._first_step = 0  # optimizer steps before this fit
+        self._steps = 0  # steps of this fit so far
+        self._epoch_steps = 0
+        self._epoch_began = 0.0
+        self._trained = 0.0  # training wall time, monitor time excluded
+        self._spent = 0.0  # monitor time charged to the budget
+        self._in_epoch = 0.0  # monitor time inside the current epoch
+        self._cost: float | None = None  # one measurement, steady state
+        self._step_time: float | None = None
+        self._every: int | None = None
+        self._last_measured_step = -1
+        self._curvature_probed = False
+        self.measurement_count = 0
+        self.costs: list[float] = []  # seconds of each measurement of this fit
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        self._reset()
         self.run = self._shared_run if self._shared_run is not None else Run("fit()")
         self.report = None
+        try:
+            self._first_step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        except Exception:  # noqa: BLE001 - no optimizer yet: counts from this fit
+            self._first_step = 0
+        self._setup_probe()
+
+    def _setup_probe(self) -> None:
+        from fitdoctor.probes.training import TrainingProbe, as_batch, probe_batch
+
+        data = self._probe_data if self._probe_data is not None else self.run.probe
+        try:
+            batch = probe_batch(as_batch(data)) if data is not None else None
+        except Exception as error:  # noqa: BLE001
+            self._add([check_error("monitor", error)])
+            batch = None
+        if batch is None:
+            self._skip("A callback cannot see the training data; pass a fixed batch with "
+                       "fitdoctor.Monitor(probe=(x, y)) to measure predictions, dead units and "
+                       "gradients." if data is None else "The training data sample has no targets.")
+            return
+        self._probe = TrainingProbe(self.model, batch)
+
+    def _skip(self, why: str) -> None:
+        """Measurements on the probe batch are not possible: said once per run (FD902)."""
+        self._probe = None
+        if any(f.code == "FD902" and f.evidence.get("monitor") for f in self.run.findings):
+            return
+        self._add([Finding(
+            "FD902", Severity.INFO, "The monitor measures no probe batch: FD405, FD206, FD303 "
+            "and FD304 are not judged during training", why,
+            {"monitor": why, "skipped": ["FD405", "FD206", "FD303", "FD304"]}, {}, None)])
+
+    # -- hooks -----------------------------------------------------------------------------
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch_began = time.perf_counter()
+        self._in_epoch = 0.0
+        self._epoch_steps = 0
+
+    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+        # No logs, no tensors: an integer comparison unless a measurement is due.
+        self._epoch_steps = batch
+        every = self._every
+        if every is not None and batch and batch % every == 0:
+            step = self._first_step + self._steps + batch
+            began = time.perf_counter()
+            if self._affordable(began):
+                self._measure(step, f"step {step}")
+                self._in_epoch += time.perf_counter() - began
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        ended = time.perf_counter()
+        steps = self._epoch_steps + 1
+        self._steps += steps
+        wall = ended - self._epoch_began - self._in_epoch
+        self._trained += max(wall, 0.0)
+        self._step_time = max(wall, 1e-9) / steps
         loss = (logs or {}).get("loss")
-        if loss is None:
-            return
-        self.run.history.record(float(loss))
-        self._established(judge_symptoms(self.run, self._settings, final=False))
+        if loss is not None:
+            self.run.history.record(float(loss))
+        epoch_number = self.run.history.epochs if loss is not None else epoch + 1
+        step = self._first_step + self._steps
+        at = f"epoch {epoch_number}"
+        began = time.perf_counter()
+        try:
+            self._fingerprint(step, at)
+            self._spent += time.perf_counter() - began
+            if self._probe is not None and step != self._last_measured_step \
+                    and self._affordable(time.perf_counter()):
+                self._measure(step, at)
+        except Exception as error:  # noqa: BLE001 - the monitor must never break the fit
+            self._add([check_error("monitor", error)])
+            self._probe = None
+        judged = time.perf_counter()
+        self._judge(final=False, at=at)
+        self._schedule()
+        self._spent += time.perf_counter() - judged
 
     def on_train_end(self, logs: dict | None = None) -> None:
+        step = self._first_step + self._steps
+        if self._probe is not None and self._steps and step != self._last_measured_step:
+            self._measure(step, f"epoch {self.run.history.epochs}")
+            self._judge(final=False, at=f"epoch {self.run.history.epochs}")
         if self._shared_run is not None:
             return
         self.run.history.finished = True
-        self._established(judge_symptoms(self.run, self._settings, final=True))
+        self._judge(final=True, at=None)
         self.report = Report(None, [self.run])
         for finding in self.run.ranked():
             logger.log(logging.ERROR if finding.severity == Severity.ERROR else logging.WARNING
                        if finding.severity == Severity.WARNING else logging.INFO,
                        "%s %s: %s", finding.code, finding.name, finding.title)
+
+    # -- measuring -------------------------------------------------------------------------
+
+    def _affordable(self, now: float) -> bool:
+        cost = self._cost
+        if cost is None:
+            if not self._step_time:
+                return False
+            cost = FIRST_COST_STEPS * self._step_time
+        trained = self._trained + max(now - self._epoch_began - self._in_epoch, 0.0)
+        return self._spent + cost <= self.budget * trained
+
+    def _schedule(self) -> None:
+        """Steps between in-epoch measurements: one measurement per `cost / budget` seconds
+        of training; none inside an epoch when that is longer than the epoch."""
+        if self._cost is None or not self._step_time or self._probe is None:
+            self._every = None
+            return
+        every = max(MIN_INTERVAL, math.ceil(self._cost / (self.budget * self._step_time)))
+        steps = (self.params or {}).get("steps") or self._epoch_steps + 1
+        self._every = every if every < steps else None
+
+    def _fingerprint(self, step: int, at: str) -> None:
+        from fitdoctor.probes.training import fingerprints
+
+        variables = self.model.trainable_variables
+        try:
+            rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        except Exception:  # noqa: BLE001
+            rate = None
+        self.run.history.add_fingerprint(Fingerprint(
+            step, at, fingerprints(self.model), [getattr(v, "path", v.name) for v in variables],
+            [int(math.prod(v.shape)) for v in variables], rate))
+
+    def _measure(self, step: int, at: str) -> None:
+        began = time.perf_counter()
+        from fitdoctor.probes import rng
+        from fitdoctor.probes.activations import ForwardPassError
+
+        try:
+            # Dropout in a training-mode pass draws from torch's global generator.
+            with rng.preserved():
+                measurement = self._probe.measure(step, self.run.history.epochs, at)
+        except ForwardPassError as failure:  # e.g. a stateful RNN that needs its batch size
+            self._skip(f"The model cannot run statelessly on the probe batch ({failure}).")
+            return
+        except Exception as error:  # noqa: BLE001
+            self._add([check_error("monitor", error)])
+            self._probe = None
+            return
+        cost = time.perf_counter() - began
+        self.measurement_count += 1
+        self.costs.append(cost)
+        self._last_measured_step = step
+        self._spent += cost
+        self._cost = cost
+        self.run.history.add_measurement(measurement)
+        self._judge_measurement(measurement)
+        # Symptoms compare predictions across measurements; the weights, gradients and layer
+        # outputs are not kept (for a large model they are as large as the model).
+        measurement.groups, measurement.records = [], []
+
+    # -- judging ---------------------------------------------------------------------------
+
+    def _known(self) -> set[str]:
+        return {f.code for f in self.run.findings}
+
+    def _judge_measurement(self, measurement: Any) -> None:
+        from fitdoctor.checks.symptoms.runtime_causes import dead_units_now, gradient_causes
+
+        known = self._known()
+        new: list[Finding] = []
+        try:
+            if "FD206" not in known and self._settings.wants("FD206"):
+                finding = dead_units_now(measurement)
+                if finding:
+                    new.append(finding)
+            for finding in gradient_causes(measurement, self.run.history.reference):
+                if finding.code not in known and self._settings.wants(finding.code):
+                    new.append(finding)
+                    known.add(finding.code)
+        except Exception as error:  # noqa: BLE001
+            new.append(check_error("monitor", error))
+        self._add(new)
+        if measurement.at.startswith("step"):
+            self._established(judge_symptoms(self.run, self._settings, final=False))
+
+    def _judge(self, final: bool, at: str | None) -> None:
+        new = judge_symptoms(self.run, self._settings, final=final)
+        self._established(new)
+        self._deeper(new, at)
+
+    def _deeper(self, new: list[Finding], at: str | None) -> None:
+        """A divergence no reported cause explains: measure the curvature now (FD301)."""
+        from fitdoctor.checks import REGISTRY
+        from fitdoctor.checks.symptoms.runtime_causes import curvature_now
+
+        if self._curvature_probed or self._probe is None or at is None:
+            return
+        reported = {f.code for f in self.run.findings if f.kind == "cause" and f.severity > Severity.INFO}
+        for symptom in new:
+            if symptom.code not in DIVERGENCE or "FD301" in self._known() or not self._settings.wants("FD301"):
+                continue
+            if reported & set(getattr(REGISTRY.get(symptom.code), "explained_by", ())):
+                continue
+            self._curvature_probed = True
+            began = time.perf_counter()
+            try:
+                finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS)
+            except Exception as error:  # noqa: BLE001
+                finding = check_error("FD301", error)
+            self._spent += time.perf_counter() - began
+            if finding is not None:
+                self._add([finding])
+            return
+
+    def _add(self, findings: list[Finding]) -> None:
+        self.run.findings.extend(findings)
+        self._established(findings)
 
     def _established(self, findings: list[Finding]) -> None:
         for finding in findings:

@@ -6,7 +6,7 @@ later `fit()` calls on the same model, which add to its budget.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -106,6 +106,9 @@ class OptimizerSpec:
     def of(cls, optimizer: Any) -> "OptimizerSpec":
         import keras
 
+        # A LossScaleOptimizer (mixed precision) scales the loss and unscales the gradients:
+        # the update is its inner optimizer's.
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)
         schedule = None
         raw_rate = optimizer._learning_rate
         if isinstance(raw_rate, keras.optimizers.schedules.LearningRateSchedule):
@@ -192,6 +195,7 @@ class Program:
 
     @classmethod
     def capture(cls, model: Any, data: DataSource, fit_kwargs: dict[str, Any], where: str) -> "Program":
+        _align_targets(model, data)
         losses = _loss_specs(model)
         optimizer = OptimizerSpec.of(model.optimizer)
         program = cls(model, losses, optimizer, data, dict(fit_kwargs), where)
@@ -211,3 +215,22 @@ def _loss_specs(model: Any) -> list[LossSpec]:
     if isinstance(loss, (list, tuple)):
         return [LossSpec.of(item) for item in loss]
     return [LossSpec.of(loss)]
+
+
+def _align_targets(model: Any, data: DataSource) -> None:
+    """Targets given as a dict keyed by output name, for a model whose outputs are a list, in
+    the outputs' order (as Keras's compiled loss pairs them), so that the i-th target leaf is
+    the i-th output's everywhere."""
+    names = list(getattr(model, "output_names", None) or [])
+    outputs = getattr(model, "outputs", None)
+    if len(names) < 2 or not isinstance(outputs, (list, tuple)):
+        return
+
+    def aligned(y: Any) -> Any:
+        if isinstance(y, dict) and set(y) == set(names):
+            return [y[name] for name in names]
+        return y
+
+    if data.sample is not None:
+        data.sample = replace(data.sample, y=aligned(data.sample.y))
+    data.full_targets = aligned(data.full_targets)

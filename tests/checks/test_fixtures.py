@@ -12,8 +12,10 @@ GOOD = sorted(FIXTURES.glob("FD*/good_*.py"))
 
 
 def _diagnose(path):
-    # Symptoms (FD4xx) need the training itself; causes are judged before it.
-    return diagnose_script(path, preflight_only=not path.parent.name.startswith("FD4"))
+    # Symptoms (FD4xx) and causes that develop during training (`*_runtime_*` programs) need
+    # the training itself; other causes are judged before it.
+    trains = path.parent.name.startswith("FD4") or "_runtime_" in path.name
+    return diagnose_script(path, preflight_only=not trains)
 
 
 def _reported(report, code):

@@ -34,8 +34,10 @@ def _load() -> None:
     # newcomer sees every check in one place.
     from fitdoctor.checks.data import (  # noqa: F401
         batch_aliasing,
+        biased_split,
         class_imbalance,
         label_encoding,
+        no_label_signal,
         nonfinite_data,
         unscaled_inputs,
         unscaled_targets,
@@ -48,12 +50,16 @@ def _load() -> None:
         vanishing_gradients,
     )
     from fitdoctor.checks.symptoms import (  # noqa: F401
+        constant_predictions,
         loss_diverging,
         loss_nonfinite,
+        loss_oscillating,
         loss_stalled,
+        weights_frozen,
     )
     from fitdoctor.checks.wiring import (  # noqa: F401
         activation_loss_mismatch,
+        batch_coupling,
         dead_units,
         disconnected_weights,
         loss_broadcast,

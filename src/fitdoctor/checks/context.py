@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_l
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.loss import LossProbe, flatten
+from fitdoctor.probes.short_run import ShortRun, minibatches, spread, train_copy
 from fitdoctor.program import Program
 
 # Samples used by gradient / curvature probes and by the activation recording.
@@ -22,6 +23,12 @@ MAX_HESSIAN_PRODUCTS = 24
 # Wall-clock budget of the curvature probe; an early stop under-estimates the curvature, so
 # FD301 can only miss, never invent, an instability.
 CURVATURE_SECONDS = 3.0
+# Short training runs on a copy of the weights: a few dozen steps, on mini-batches of the
+# user's batch size drawn from the sample, judged on a fixed evaluation batch.
+SHORT_RUN_STEPS = 40
+SHORT_RUN_SECONDS = 2.0
+SHORT_RUN_BATCHES = 16
+EVALUATION_SAMPLES = 256
 
 
 class PreflightContext:
@@ -83,6 +90,23 @@ class PreflightContext:
         except Exception as error:  # the loss rejects these targets: FD106 says why
             raise Unsupported(f"the loss fails on the sample ({type(error).__name__})") from error
         return group_by_layer(self.model, probe.params, grads, self.layer_records)
+
+    def short_run(self, make_optimizer: Callable[[], Any], sample: Batch | None = None,
+                  evaluation: Batch | None = None, steps: int | None = None) -> ShortRun:
+        """A short training run of a copy of the model with a fresh optimizer from
+        `make_optimizer` on `sample` (default: the training sample), judged on `evaluation`
+        (default: part of the sample). Without `steps`, as many as the user's run makes, at
+        most SHORT_RUN_STEPS."""
+        self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
+        sample = (sample or self.sample).take(PROBE_SAMPLES)
+        batch_size = self.program.data.batch_size or sample.size
+        if steps is None:
+            budget = self.program.budget.total_steps
+            steps = SHORT_RUN_STEPS if budget is None else max(1, min(SHORT_RUN_STEPS, budget))
+        seconds = SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 2)
+        return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
+                          evaluation or spread(sample, EVALUATION_SAMPLES), make_optimizer, steps, seconds,
+                          owner=self)
 
     @cached_property
     def spectrum(self) -> Spectrum:

@@ -1,7 +1,9 @@
 """What every layer received and returned on a sample, from one stateless forward pass.
 
 Each sub-layer's `call` is shadowed by a recording wrapper on the instance for the duration
-of the pass and restored afterwards; weights are passed statelessly, `training=False`.
+of the pass and restored afterwards; weights are passed statelessly, and `training=False`
+unless asked otherwise (a training-mode pass still updates nothing: the new BatchNorm
+statistics and seed states it returns are dropped).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class ForwardPassError(Exception):
         self.records = records
 
 
-def record_layers(model: Any, x: Any) -> list[LayerRecord]:
+def record_layers(model: Any, x: Any, training: bool = False) -> list[LayerRecord]:
     """One `LayerRecord` per sub-layer call, in call order. Raises `ForwardPassError` when
     the model cannot run on `x`."""
     import keras
@@ -81,7 +83,7 @@ def record_layers(model: Any, x: Any) -> list[LayerRecord]:
         tensors = keras.tree.map_structure(keras.ops.convert_to_tensor, x)
         try:
             stateless_forward(model, [v.value for v in model.trainable_variables],
-                              [v.value for v in model.non_trainable_variables], tensors, training=False)
+                              [v.value for v in model.non_trainable_variables], tensors, training=training)
         except Exception as error:
             raise ForwardPassError(error, records) from error
     finally:

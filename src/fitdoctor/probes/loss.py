@@ -33,10 +33,7 @@ class LossProbe:
         self.batch = batch
         self.training = training
         self._adapter = backends.current()
-        self._x = keras.tree.map_structure(keras.ops.convert_to_tensor, batch.x)
-        self._y = None if batch.y is None else keras.tree.map_structure(keras.ops.convert_to_tensor, batch.y)
-        self._sw = None if batch.sample_weight is None else keras.tree.map_structure(
-            keras.ops.convert_to_tensor, batch.sample_weight)
+        self._x, self._y, self._sw = self.tensors(batch)
         self._non_trainable = [v.value for v in model.non_trainable_variables]
         _ensure_compile_loss_built(model, self._y, self.predictions_tensor)
         self._metrics = [v.value for v in model.metrics_variables]
@@ -64,13 +61,26 @@ class LossProbe:
                                         self.predictions_tensor)
 
     def loss_of_weights(self, trainable: list[Any]) -> Any:
+        return self.loss_of_batch(trainable, (self._x, self._y, self._sw))
+
+    def loss_of_batch(self, trainable: list[Any], batch: tuple[Any, Any, Any]) -> Any:
+        """The loss of the weights `trainable` on another `(x, y, sample_weight)` of tensors
+        structured like this probe's batch."""
         model = self.model
-        y_pred, non_trainable = stateless_forward(model, trainable, self._non_trainable, self._x,
+        x, y, sample_weight = batch
+        y_pred, non_trainable = stateless_forward(model, trainable, self._non_trainable, x,
                                                   training=self.training)
-        loss, _ = model.stateless_compute_loss(trainable, non_trainable, self._metrics, x=self._x,
-                                               y=self._y, y_pred=y_pred, sample_weight=self._sw,
+        loss, _ = model.stateless_compute_loss(trainable, non_trainable, self._metrics, x=x,
+                                               y=y, y_pred=y_pred, sample_weight=sample_weight,
                                                training=self.training)
         return loss
+
+    def tensors(self, batch: Batch) -> tuple[Any, Any, Any]:
+        """`batch` as the backend tensors `loss_of_batch` takes."""
+        import keras
+
+        return tuple(None if part is None else keras.tree.map_structure(keras.ops.convert_to_tensor, part)
+                     for part in (batch.x, batch.y, batch.sample_weight))
 
     def loss_of_predictions(self, y_true: Any) -> Callable[[list[Any]], Any]:
         """The compiled loss as a function of the (flattened) predictions, for targets `y_true`."""

@@ -22,6 +22,7 @@ def decrease_per_unit_rate(optimizer: Any, params: list[np.ndarray], grads: list
                            steps: int = STEADY_STEPS) -> float:
     import keras
 
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # loss scaling leaves the update as is
     config = optimizer.get_config()
     config["learning_rate"] = 1.0
     config.pop("name", None)

@@ -44,6 +44,8 @@ class Run:
     history: LossHistory = field(default_factory=LossHistory)
     preflight_seconds: float = 0.0
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    # The pre-flight sample (a data.Batch), which the training monitor measures on; not reported.
+    probe: Any = field(default=None, repr=False, compare=False)
 
     def ranked(self) -> list[Finding]:
         return rank(self.findings)

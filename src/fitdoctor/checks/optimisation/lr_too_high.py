@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 from fitdoctor.checks import register
@@ -9,6 +10,19 @@ from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.short_run import DIVERGED_FACTOR, ShortRun, clone_optimizer
+
+# A short run at the user's rate that removes this share of the starting loss is healthy.
+GOOD_PROGRESS = 0.5
+# A smaller rate that removes this much more of the starting loss in the same steps shows
+# that the user's rate overshoots; a run that removes no more than STUCK_PROGRESS, or ends
+# at STUCK_RATIO times the better rate's loss, is stuck (an error, not a slowdown).
+BETTER_BY = 0.3
+STUCK_PROGRESS = 0.05
+STUCK_RATIO = 2.0
+# The range test starts a decade below the user's rate and steps down by sqrt(10).
+RANGE_FACTOR = 10 ** 0.5
+RANGE_TRIES = 6
 
 
 @register
@@ -20,6 +34,13 @@ class LearningRateTooHigh(Check):
         iteration from Hessian-vector products (at most 24, on a bounded sample) and compared
         with the optimizer's bound: 2/lr for SGD, (2+2m)/lr with momentum m, and
         (2+2m)/((1+2m) lr) with Nesterov. The starting rate of a schedule is used.
+        Adaptive optimizers (Adam, RMSprop, Adagrad, ...) precondition the curvature with
+        running gradient statistics, so no bound applies at step 0; for them a copy of the
+        model is trained for up to 40 steps with a fresh copy of the user's optimizer
+        (schedule, clipping and all) on mini-batches of the user's batch size from the
+        sample, and a loss that becomes non-finite or ends above 3x where it started is
+        divergence. A learning-rate range test then steps the rate down by sqrt(10) until
+        the same short run stops diverging, and reports that measured rate.
 
     Why it breaks training:
         Along the direction of largest curvature h, a gradient step multiplies the error by
@@ -40,15 +61,17 @@ class LearningRateTooHigh(Check):
     """
 
     code = "FD301"
-    needs = "plain SGD (with or without momentum), a sample batch and the compiled loss"
+    needs = "a sample batch and the compiled loss"
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         optimizer = context.program.optimizer
         if not optimizer.is_plain_sgd:
-            raise Unsupported(f"the curvature bound for {optimizer.name} is not implemented yet")
+            yield from self._measured(context)
+            return
         spectrum = context.spectrum
         bound = curvature_bound(optimizer.learning_rate, optimizer.momentum, optimizer.nesterov)
         if spectrum.largest <= bound:
+            yield from self._measured(context)
             return
         stable = largest_stable_rate(spectrum.largest, optimizer.momentum, optimizer.nesterov)
         suggested = float(f"{stable / 2:.2g}")
@@ -75,3 +98,84 @@ class LearningRateTooHigh(Check):
                 + (", nesterov=True" if optimizer.nesterov else "") + ")",
                 "changes-intent"),
         )
+
+    def _measured(self, context: PreflightContext) -> Iterable[Finding]:
+        """Divergence, or far less progress than a smaller rate makes, in short runs."""
+        optimizer = context.program.optimizer
+        try:
+            make = clone_optimizer(context.model.optimizer)
+            make()
+        except Exception as error:  # noqa: BLE001 - a custom optimizer without a config
+            raise Unsupported(f"{optimizer.name} cannot be copied from its config ({error})") from error
+        user = context.short_run(make)
+        if not user.diverged and user.progress >= GOOD_PROGRESS:
+            return
+        tried = self._range_test(context, user)
+        better = [(rate, run) for rate, run in tried
+                  if not run.diverged and run.progress >= max(user.progress, 0.0) + BETTER_BY]
+        if not user.diverged and not better:
+            return
+        best = max(better, key=lambda item: item[1].progress) if better else None
+        if user.diverged:
+            ending = ("became non-finite" if not math.isfinite(user.final)
+                      else f"rose from {user.initial:.4g} to {user.final:.4g}")
+            title = (f"{optimizer.name} at learning rate {optimizer.learning_rate:g} diverges: the "
+                     f"loss {ending} within {user.steps} steps")
+            severity = Severity.ERROR
+        else:
+            title = (f"{optimizer.name} at learning rate {optimizer.learning_rate:g} stalls at "
+                     f"{user.final:.4g} while rate {best[0]:.2g} reaches {best[1].final:.4g} "
+                     f"in the same {user.steps} steps")
+            stuck = user.progress <= STUCK_PROGRESS or user.final >= STUCK_RATIO * best[1].final
+            severity = Severity.ERROR if stuck else Severity.WARNING
+        evidence = {
+            "learning_rate": optimizer.learning_rate, "optimizer": optimizer.name,
+            "initial_loss": user.initial, "final_loss": _finite(user.final), "steps": user.steps,
+            "range_test": [{"learning_rate": rate, "final_loss": _finite(run.final), "steps": run.steps}
+                           for rate, run in tried],
+            "samples": context.loss_probe.size,
+        }
+        if best is not None:
+            rate, verified = best
+            evidence["best_rate_measured"] = rate
+            fix = Fix(f"Use learning_rate={rate:.2g}: the same {verified.steps} steps then lower the "
+                      f"loss from {verified.initial:.4g} to {verified.final:.4g}",
+                      f"keras.optimizers.{optimizer.name}(learning_rate={float(f'{rate:.2g}'):g})",
+                      "changes-intent")
+        else:
+            fix = Fix("Lower the learning rate, clip gradients, and check the inputs' scale (FD102)",
+                      f"keras.optimizers.{optimizer.name}(learning_rate={optimizer.learning_rate / 100:.2g}, "
+                      f"clipnorm=1.0)", "changes-intent")
+        yield Finding(
+            self.code, severity, title,
+            f"A copy of the model trained with the same optimizer settings on mini-batches of the "
+            f"training data went from loss {user.initial:.4g} to "
+            f"{'a non-finite value' if not math.isfinite(user.final) else f'{user.final:.4g}'} in "
+            f"{user.steps} steps: the steps overshoot the curvature of the loss"
+            + (f". A range test of smaller rates found {best[0]:.2g} to make the most progress "
+               f"({best[1].final:.4g})." if best else
+               ", and no smaller rate tried did better (look for other causes)."),
+            evidence,
+            {"optimizer": optimizer.name},
+            fix,
+        )
+
+    def _range_test(self, context: PreflightContext, user: ShortRun) -> list[tuple[float, ShortRun]]:
+        """Short runs at rates stepped down by sqrt(10) from a tenth of the user's, while
+        they keep improving."""
+        tried: list[tuple[float, ShortRun]] = []
+        rate = context.program.optimizer.learning_rate / 10
+        for _ in range(RANGE_TRIES):
+            run = context.short_run(clone_optimizer(context.model.optimizer, learning_rate=rate))
+            tried.append((rate, run))
+            previous = tried[-2][1] if len(tried) > 1 else user
+            if len(tried) > 1 and (run.diverged or run.progress <= previous.progress):
+                break
+            if len(tried) == 1 and not user.diverged and run.progress < user.progress + BETTER_BY:
+                break
+            rate /= RANGE_FACTOR
+        return tried
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None

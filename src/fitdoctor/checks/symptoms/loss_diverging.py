@@ -13,6 +13,10 @@ from fitdoctor.history import LossHistory
 # noise: three rises in a row ending at twice the best loss.
 RISING_EPOCHS = 3
 GROWTH = 2.0
+# ...and that has climbed back to at least this share of the loss training started from: a
+# loss that already fell 100-fold and bounces from 0.003 to 0.007 (full-batch Adam near a
+# minimum) has not diverged; a real divergence passes this level on its way up.
+RELEVANT_SHARE = 0.1
 
 
 @register
@@ -20,7 +24,8 @@ class LossDiverging(Symptom):
     """
     What it detects:
         A training loss that rises for 3 epochs in a row and has reached at least twice the
-        lowest loss of the run (repeated fit() calls on one model count as one run).
+        lowest loss of the run and at least 10% of the loss it started from (repeated fit()
+        calls on one model count as one run).
 
     Why it breaks training:
         A loss that grows steadily is moving away from every minimum; typically the learning
@@ -42,13 +47,15 @@ class LossDiverging(Symptom):
 
     def judge(self, history: LossHistory) -> Finding | None:
         losses = history.losses
+        reference = history.reference
+        floor = RELEVANT_SHARE * reference if reference is not None and reference > 0 else 0.0
         for end in range(RISING_EPOCHS, len(losses)):
             window = losses[end - RISING_EPOCHS:end + 1]
             if not all(math.isfinite(x) for x in window):
                 return None
             best = min(losses[:end + 1])
             rising = all(b > a for a, b in zip(window, window[1:]))
-            if rising and window[-1] >= GROWTH * max(best, 1e-12):
+            if rising and window[-1] >= GROWTH * max(best, 1e-12) and window[-1] >= floor:
                 factor = (window[-1] / window[0]) ** (1 / RISING_EPOCHS) if window[0] > 0 else float("inf")
                 return Finding(
                     self.code, Severity.ERROR,

@@ -1,8 +1,11 @@
 """One small autodiff adapter per Keras backend: the only backend-specific code.
 
 Each adapter offers `value_and_grad(fn, params)` and `hvp_function(fn)`, which returns
-`hvp(params, vector)`, for a function `fn(list of backend tensors) -> scalar tensor`; all
-take and return NumPy values.
+`hvp(params, vector)`, for a function `fn(list of backend tensors) -> scalar tensor`;
+`repeated_value_and_grad(fn)`, which returns `call(params, batch)` for a gradient of
+`fn(params, batch)` taken again and again on the same shapes (compiled where that pays); and
+`train_step(fn, optimizer, variables)`, a compiled optimizer step of `fn(params, batch)`
+on copies of the weights; all take and return NumPy values (batches: backend tensors).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Hashable, Sequence
 
 import numpy as np
 import tensorflow as tf
@@ -17,6 +17,7 @@ def _tensors(values: Sequence[np.ndarray]) -> list[tf.Tensor]:
 def _dense(gradient: tf.Tensor | tf.IndexedSlices) -> np.ndarray:
     # Embedding lookups give sparse IndexedSlices gradients.
     return tf.convert_to_tensor(gradient).numpy()
+
 
 
 def value_and_grad(fn: Callable, params: Sequence[np.ndarray]) -> tuple[float, list[np.ndarray]]:
@@ -49,3 +50,58 @@ def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.nd
         return [_dense(h) for h in product(tensors, directions)]
 
     return call
+
+
+def repeated_value_and_grad(fn: Callable) -> Callable[[Sequence, Any], tuple[float, list[np.ndarray]]]:
+    """`call(params, batch) -> (value, grads)` of `fn(params, batch)`, for a gradient taken
+    again and again on the same shapes (the training monitor). Eager: a run makes a few such
+    measurements, and tracing costs more than they would save."""
+
+    def call(params: Sequence, batch: Any) -> tuple[float, list[np.ndarray]]:
+        return value_and_grad(lambda tensors: fn(tensors, batch), params)
+
+    return call
+
+
+def train_step(fn: Callable, optimizer: Any, variables: list,
+               key: Hashable | None = None) -> tuple[Callable, Callable]:
+    """A compiled optimizer step of `fn(params, batch)` on `variables` (copies owned by the
+    caller): `(step(batch) -> loss, params() -> NumPy values)`. `key` (see the JAX adapter)
+    is not needed: tracing here costs far less than compiling there."""
+
+    @tf.function(reduce_retracing=True)
+    def step(batch: Any) -> tf.Tensor:
+        params = [v.value for v in variables]
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            value = fn(params, batch)
+        grads = [tf.convert_to_tensor(g) for g in
+                 tape.gradient(value, params, unconnected_gradients=_ZERO)]
+        optimizer.apply(grads, variables)
+        return value
+
+    return (lambda batch: float(step(batch))), (lambda: [v.numpy() for v in variables])
+
+
+def rng_state() -> object:
+    """TensorFlow's op-seed sequence (unseeded ops after `tf.random.set_seed`) and its global
+    `tf.random.Generator`, when the script created one. (An unseeded eager op that already
+    drew keeps its kernel's own state; probes run no unseeded TensorFlow op.)"""
+    from tensorflow.python.eager import context
+    from tensorflow.python.ops import stateful_random_ops
+
+    sequence = getattr(context.context(), "_rng", None)
+    generator = stateful_random_ops.global_generator
+    return (sequence.getstate() if sequence is not None else None,
+            generator, None if generator is None else generator.state.numpy())
+
+
+def set_rng_state(state: object) -> None:
+    from tensorflow.python.eager import context
+
+    sequence_state, generator, generator_state = state
+    sequence = getattr(context.context(), "_rng", None)
+    if sequence is not None and sequence_state is not None:
+        sequence.setstate(sequence_state)
+    if generator is not None:
+        generator.state.assign(generator_state)

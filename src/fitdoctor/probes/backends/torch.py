@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Hashable, Sequence
 
 import numpy as np
 import torch
@@ -17,6 +17,7 @@ def _leaves(values: Sequence[np.ndarray]) -> list[torch.Tensor]:
 def _grads(value: torch.Tensor, tensors: list[torch.Tensor], create_graph: bool) -> list[torch.Tensor]:
     grads = torch.autograd.grad(value, tensors, create_graph=create_graph, allow_unused=True)
     return [torch.zeros_like(t) if g is None else g for g, t in zip(grads, tensors)]
+
 
 
 def value_and_grad(fn: Callable, params: Sequence[np.ndarray]) -> tuple[float, list[np.ndarray]]:
@@ -39,3 +40,43 @@ def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.nd
         return [h.detach().cpu().numpy() for h in _grads(directional, tensors, create_graph=False)]
 
     return call
+
+
+def repeated_value_and_grad(fn: Callable) -> Callable[[Sequence, Any], tuple[float, list[np.ndarray]]]:
+    """`call(params, batch) -> (value, grads)` of `fn(params, batch)`, for a gradient taken
+    again and again on the same shapes (the training monitor); eager, nothing to compile."""
+
+    def call(params: Sequence, batch: Any) -> tuple[float, list[np.ndarray]]:
+        return value_and_grad(lambda tensors: fn(tensors, batch), params)
+
+    return call
+
+
+def train_step(fn: Callable, optimizer: Any, variables: list,
+               key: Hashable | None = None) -> tuple[Callable, Callable]:
+    """An eager optimizer step of `fn(params, batch)` on `variables` (copies owned by the
+    caller): `(step(batch) -> loss, params() -> NumPy values)`. `key` (see the JAX adapter)
+    is not needed: tracing here costs far less than compiling there."""
+
+    def step(batch: Any) -> float:
+        tensors = [v.value.detach().requires_grad_(True) for v in variables]
+        value = fn(tensors, batch)
+        grads = _grads(value, tensors, create_graph=False)
+        with torch.no_grad():
+            optimizer.apply([g.detach() for g in grads], variables)
+        return float(value.detach().cpu())
+
+    return step, (lambda: [v.value.detach().cpu().numpy() for v in variables])
+
+
+def rng_state() -> object:
+    """torch's global generators (an unseeded Dropout draws from them even when stateless)."""
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized() else None
+    return torch.random.get_rng_state(), cuda
+
+
+def set_rng_state(state: object) -> None:
+    cpu, cuda = state
+    torch.random.set_rng_state(cpu)
+    if cuda is not None:
+        torch.cuda.set_rng_state_all(cuda)

@@ -1,0 +1,176 @@
+"""Causes that develop during training, judged by the monitor on its measurements.
+
+FD206 (dead units), FD303 (vanishing gradients) and FD304 (exploding gradients) are judged
+with the pre-flight checks' own code and thresholds (checks/wiring/dead_units.py,
+checks/optimisation/{vanishing,exploding}_gradients.py) on the monitor's probe batch at the
+current weights, and reported under the same code with `detected_at="epoch N"` / `"step N"`.
+A code that pre-flight already reported for the run is never reported again. FD301 is
+measured on demand, when a divergence appears that no reported cause explains.
+
+Where the thresholds come from:
+- FD206: a layer with at least 50% of its units dead on every probe sample, or 90% of its
+  (sample, unit) derivatives zero. AUTOTRAINER's dying-ReLU rule fires at 70% zero ReLU
+  gradient entries; a healthy ReLU layer has about 50% and drifts with training, so we ask
+  for 90% of entries, or whole units dead (SageMaker's DeadRelu rule counts units inactive
+  on the batch, at 50% of units by default, which is our unit threshold too).
+- FD303: first/last RMS kernel gradient per parameter <= 1e-4 across >= 4 weighted layers.
+  AUTOTRAINER: ratio <= 1e-3 and norm <= 1e-4; SageMaker VanishingGradient: mean absolute
+  gradient < 1e-7, which at the end of a healthy run (loss near 0) is normal, so ours is a
+  ratio. As AUTOTRAINER does (its gradient symptoms only count while accuracy stays low),
+  gradient ratios are judged only while the probe loss is above half its starting value:
+  near a minimum gradients are small and noisy everywhere, and a ratio means nothing.
+- FD304: the ratio >= 1e3 across >= 3 weighted layers (AUTOTRAINER: 70, which healthy
+  CNNs with a wide first layer exceed), or a non-finite gradient with finite weights and a
+  finite loss on the probe (AUTOTRAINER: any NaN gradient).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fitdoctor.checks.model_graph import activation_name
+from fitdoctor.checks.optimisation import exploding_gradients as exploding
+from fitdoctor.checks.optimisation import vanishing_gradients as vanishing
+from fitdoctor.checks.wiring import dead_units
+from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.activations import first_calls
+from fitdoctor.probes.gradients import kernel_chain, layer_table
+
+# Gradient ratios are judged only while the probe loss is above this share of where it started.
+STILL_LEARNING = 0.5
+
+
+def dead_units_now(measurement: Any) -> Finding | None:
+    for record in first_calls(measurement.records):
+        layer = record.layer
+        name = activation_name(layer)
+        if name is None or not record.output_leaves:
+            continue
+        counted = dead_units._dead_units(name, record.output_leaves[0])
+        if counted is None:
+            continue
+        dead, total, blocked = counted
+        fraction = dead / total
+        if fraction < dead_units.DEAD_UNIT_SHARE and blocked < dead_units.BLOCKED_SHARE:
+            continue
+        samples = measurement.samples
+        return Finding(
+            "FD206", Severity.ERROR if dead == total else Severity.WARNING,
+            f"During training, {dead} of {total} {name} units of layer '{layer.name}' died "
+            f"({blocked:.0%} of their derivatives are zero on {samples} samples)",
+            f"At {measurement.at} the {name} derivative is zero for {blocked:.0%} of the (sample, unit) "
+            f"pairs on the probe batch, and {dead} of {total} units are dead on every sample; they "
+            f"were alive when training started (pre-flight did not report them). A step too large "
+            f"pushed their pre-activations below zero for every input, and with zero gradient they "
+            f"cannot come back.",
+            {"dead_units": dead, "units": total, "dead_fraction": fraction,
+             "zero_derivative_share": blocked, "activation": name, "samples": samples,
+             "step": measurement.step},
+            {"layer": layer.name},
+            dead_units._fix(name, layer),
+            detected_at=measurement.at,
+        )
+    return None
+
+
+def _finite(groups: list) -> bool:
+    return all(w.finite for g in groups for w in g.weights)
+
+
+def gradient_causes(measurement: Any, reference_loss: float | None) -> list[Finding]:
+    groups = measurement.groups
+    if not groups:
+        return []
+    weights_finite = all(np.isfinite(w.weight).all() for g in groups for w in g.weights)
+    loss = measurement.loss
+    if not weights_finite or loss is None or not np.isfinite(loss):
+        return []  # broken weights or loss: FD401's story
+    samples = measurement.samples
+    if not _finite(groups):
+        bad = [w.path for g in groups for w in g.weights if not w.finite]
+        return [Finding(
+            "FD304", Severity.ERROR,
+            f"During training the loss gradient became non-finite ({len(bad)} weights)",
+            f"At {measurement.at}, with finite weights and a finite probe loss {loss:.4g} on {samples} "
+            f"samples, the gradient of {', '.join(bad[:8])} contains Inf or NaN; the next optimizer "
+            f"step writes NaN into the weights.",
+            {"nonfinite_variables": bad, "loss": loss, "samples": samples, "step": measurement.step},
+            {}, exploding._fix(), detected_at=measurement.at)]
+    if reference_loss is not None and np.isfinite(reference_loss) and loss < STILL_LEARNING * reference_loss:
+        return []
+    chain = kernel_chain(groups)
+    findings = []
+    if len(chain) >= 2:
+        first, last = chain[0], chain[-1]
+        ratio = float(first.kernel_grad_rms / last.kernel_grad_rms)
+        common = {"ratio": ratio, "first_layer": first.name, "last_layer": last.name,
+                  "weighted_layers": len(chain), "layers": layer_table(chain), "samples": samples,
+                  "loss": loss, "step": measurement.step}
+        detail = (f"At {measurement.at} the RMS loss gradient per parameter is {first.kernel_grad_rms:.3g} "
+                  f"in '{first.name}' and {last.kernel_grad_rms:.3g} in '{last.name}', a ratio of "
+                  f"{ratio:.3g} across {len(chain)} weighted layers (measured on {samples} samples, "
+                  f"probe loss {loss:.4g}).")
+        if len(chain) >= vanishing.MIN_WEIGHTED_LAYERS and ratio <= vanishing.WARNING_RATIO:
+            findings.append(Finding(
+                "FD303", Severity.ERROR if ratio <= vanishing.ERROR_RATIO else Severity.WARNING,
+                f"During training, gradients came to shrink {1 / ratio:.3g}-fold from the output "
+                f"layer '{last.name}' to the first layer '{first.name}'",
+                detail + " Pre-flight saw no such gap: it developed as units saturated. The layers "
+                "near the input stop learning.",
+                common, {"layer": first.name},
+                Fix("Use non-saturating activations with a matching initialisation, normalisation "
+                    "layers or residual connections; a lower rate keeps units out of saturation",
+                    "keras.layers.Dense(units, activation='relu', kernel_initializer='he_normal')",
+                    "changes-intent"),
+                detected_at=measurement.at))
+        if len(chain) >= exploding.MIN_WEIGHTED_LAYERS and ratio >= exploding.WARNING_RATIO:
+            findings.append(Finding(
+                "FD304", Severity.ERROR if ratio >= exploding.ERROR_RATIO else Severity.WARNING,
+                f"During training, gradients came to grow {ratio:.3g}-fold from the output layer "
+                f"'{last.name}' to the first layer '{first.name}'",
+                detail + " Pre-flight saw no such growth: the weights grew into it. A step size that "
+                "suits the output layer throws the input-side layers far away.",
+                common, {"layer": first.name}, exploding._fix(), detected_at=measurement.at))
+    return findings
+
+
+def curvature_now(model: Any, batch: Any, at: str, seconds: float) -> Finding | None:
+    """FD301 on the current weights: the largest curvature of the loss on the probe batch
+    against the optimizer's current rate (plain SGD, with or without momentum)."""
+    from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
+    from fitdoctor.probes.training import current_curvature
+    from fitdoctor.program import OptimizerSpec
+
+    optimizer = model.optimizer
+    spec = OptimizerSpec.of(optimizer)
+    if not spec.is_plain_sgd:
+        return None
+    import keras
+
+    rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    spectrum, loss = current_curvature(model, batch, seconds)
+    if not np.isfinite(spectrum.largest):
+        return None
+    bound = curvature_bound(rate, spec.momentum, spec.nesterov)
+    if spectrum.largest <= bound:
+        return None
+    stable = largest_stable_rate(spectrum.largest, spec.momentum, spec.nesterov)
+    suggested = float(f"{stable / 2:.2g}")
+    return Finding(
+        "FD301", Severity.ERROR,
+        f"At {at} the learning rate {rate:.3g} is above the stable limit {stable:.3g} for the loss "
+        f"curvature {spectrum.largest:.4g} there",
+        f"The loss diverged, so fitdoctor measured the curvature on the current weights: its largest "
+        f"value is {spectrum.largest:.4g} (probe loss {loss:.4g}), and SGD at rate {rate:.3g} is stable "
+        f"only while curvature < {bound:.4g}. Pre-flight found the starting point stable: the rate grew "
+        f"(a schedule or warm-up) or training moved into a sharper region.",
+        {"largest_eigenvalue": spectrum.largest, "learning_rate": rate, "momentum": spec.momentum,
+         "curvature_bound": bound, "largest_stable_rate": stable,
+         "hessian_vector_products": spectrum.products, "samples": batch.size},
+        {"optimizer": spec.name},
+        Fix(f"Keep the learning rate below {stable:.3g} for the whole run (cap the schedule)",
+            f"keras.optimizers.SGD(learning_rate={suggested:g})", "changes-intent"),
+        detected_at=at,
+    )

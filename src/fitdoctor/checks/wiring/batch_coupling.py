@@ -1,0 +1,141 @@
+"""FD205 batch-coupling."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from fitdoctor.checks import register
+from fitdoctor.checks.base import Check, Unsupported
+from fitdoctor.checks.context import PreflightContext
+from fitdoctor.data import Batch
+from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
+
+# Samples per probe batch: sample 0 is kept, the others are exchanged.
+BATCH = 8
+# Outputs of sample 0 that differ by more than this share of their scale were changed by
+# the other samples; float32 noise from a different summation order stays far below it.
+TOLERANCE = 1e-4
+
+
+@register
+class BatchCoupling(Check):
+    """
+    What it detects:
+        A sample's output that depends on the other samples of its batch. Two forward passes
+        are made on batches that share sample 0 and differ in every other sample (8 samples,
+        stateless, weights untouched); sample 0's output must be the same in both. The first
+        layer whose output for sample 0 changes is the one that mixes samples. Checked in
+        inference mode, then in training mode, where a BatchNormalization layer is expected
+        to mix samples and is not reported.
+
+    Why it breaks training:
+        The model learns a function of the whole batch, not of one input: a custom layer that
+        normalises over axis 0, a `Reshape` or `ops.reshape(x, (-1, ...))` that folds the batch
+        axis into features, a reduction over the batch. Gradients then leak between samples,
+        the loss depends on how batches are drawn, and `predict` on a different batch size or
+        a single sample gives different, usually useless, answers.
+
+    Example:
+        def call(self, x):
+            return (x - ops.mean(x, axis=0)) / ops.std(x, axis=0)   # statistics of the batch
+
+    Use instead:
+        Reduce over the feature axes (`axis=-1`, i.e. layer normalisation), or use
+        keras.layers.BatchNormalization, which keeps moving statistics for inference.
+
+    Repair safety:
+        changes-intent: the layer's computation changes.
+    """
+
+    code = "FD205"
+    needs = "a sample of at least 2 inputs on which the model runs"
+
+    def run(self, context: PreflightContext) -> Iterable[Finding]:
+        context.layer_records  # a model that cannot run on the sample is reported once
+        sample = context.sample
+        if sample.size < 2:
+            raise Unsupported("the sample holds a single input")
+        first, second = _exchanged_batches(sample)
+        for training in (False, True):
+            try:
+                before = record_layers(context.model, first.x, training=training)
+                after = record_layers(context.model, second.x, training=training)
+            except ForwardPassError as failure:
+                raise Unsupported(f"the model fails on a probe batch ({failure})") from failure
+            mixing = _first_mixing(before, after, first.size)
+            if mixing is None:
+                continue
+            record, change = mixing
+            if training and _mixes_by_design(record.layer):
+                return
+            yield self._finding(record, change, first.size, training)
+            return
+
+    def _finding(self, record: LayerRecord, change: float, samples: int, training: bool) -> Finding:
+        layer = record.layer
+        mode = "training" if training else "inference"
+        return Finding(
+            self.code, Severity.ERROR,
+            f"Layer '{layer.name}' ({type(layer).__name__}) makes each sample's output depend on "
+            f"the rest of its batch",
+            f"Two batches of {samples} samples that share sample 0 and differ in the others give "
+            f"sample 0 a different output of '{layer.name}' in {mode} mode (relative change "
+            f"{change:.3g}). The model learns a function of the batch rather than of each input, "
+            f"gradients leak between samples, and predictions change with batch composition.",
+            {"relative_change": change, "mode": mode, "samples": samples,
+             "output_shape": list(record.output_leaves[0].shape) if record.output_leaves else None},
+            {"layer": layer.name},
+            Fix("Compute per-sample statistics (over feature axes), or use BatchNormalization",
+                "keras.ops.mean(x, axis=-1, keepdims=True)  # not axis=0", "changes-intent"),
+        )
+
+
+def _exchanged_batches(sample: Batch) -> tuple[Batch, Batch]:
+    """Two batches sharing sample 0. The other samples come from elsewhere in the sample
+    when it is large enough, else they are the same samples altered, never merely permuted
+    (a permutation leaves batch statistics unchanged and would hide the coupling)."""
+    import keras
+
+    size = min(BATCH, sample.size)
+    if sample.size >= 2 * size - 1:
+        other = sample.select(np.concatenate([[0], np.arange(size, 2 * size - 1)])).x
+    else:
+        other = keras.tree.map_structure(_altered, sample.take(size).x)
+    return sample.take(size), Batch(other, None)
+
+
+def _altered(array: Any) -> np.ndarray:
+    array = np.array(array)
+    if np.issubdtype(array.dtype, np.integer):
+        low, high = int(array.min()), int(array.max())
+        array[1:] = low + (array[1:] - low + 1) % (high - low + 1)
+    elif np.issubdtype(array.dtype, np.floating):
+        array[1:] = array[1:] * 1.5 + 0.5
+    return array
+
+
+def _first_mixing(before: list[LayerRecord], after: list[LayerRecord],
+                  size: int) -> tuple[LayerRecord, float] | None:
+    for first, second in zip(before, after):
+        for a, b in zip(first.output_leaves, second.output_leaves):
+            if a.shape != b.shape or a.ndim == 0 or a.shape[0] != size \
+                    or not np.issubdtype(a.dtype, np.floating):
+                continue
+            own, exchanged = a[0].astype(np.float64), b[0].astype(np.float64)
+            finite = np.isfinite(own) & np.isfinite(exchanged)
+            if not finite.any():
+                continue
+            scale = max(float(np.abs(own[finite]).max()), float(np.abs(a[np.isfinite(a)]).max()), 1e-12)
+            change = float(np.abs(own[finite] - exchanged[finite]).max()) / scale
+            if change > TOLERANCE:
+                return first, change
+    return None
+
+
+def _mixes_by_design(layer: Any) -> bool:
+    import keras
+
+    return isinstance(layer, keras.layers.BatchNormalization)

@@ -103,7 +103,7 @@ class PreflightContext:
         if steps is None:
             budget = self.program.budget.total_steps
             steps = SHORT_RUN_STEPS if budget is None else max(1, min(SHORT_RUN_STEPS, budget))
-        seconds = SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 2)
+        seconds = SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 3)
         return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
                           evaluation or spread(sample, EVALUATION_SAMPLES), make_optimizer, steps, seconds,
                           owner=self)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from fitdoctor.probes.loss import flatten
+from fitdoctor.probes.short_run import clone_optimizer
 
 STEADY_STEPS = 10
 
@@ -22,13 +23,8 @@ def decrease_per_unit_rate(optimizer: Any, params: list[np.ndarray], grads: list
                            steps: int = STEADY_STEPS) -> float:
     import keras
 
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # loss scaling leaves the update as is
-    config = optimizer.get_config()
-    config["learning_rate"] = 1.0
-    config.pop("name", None)
     # Weight decay pulls towards zero regardless of the loss; leave it out of the descent rate.
-    config.pop("weight_decay", None)
-    clone = type(optimizer).from_config(config)
+    clone = clone_optimizer(optimizer, learning_rate=1.0, weight_decay=None)()
     variables = [keras.Variable(np.array(p), trainable=True) for p in params]
     gradients = [keras.ops.convert_to_tensor(np.asarray(g, dtype=p.dtype)) for g, p in zip(grads, params)]
     clone.build(variables)

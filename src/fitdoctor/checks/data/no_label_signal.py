@@ -40,7 +40,8 @@ class NoLabelSignal(Check):
         targets permuted across samples, and judged on the other half (so memorising the
         pairs does not count); when after 40 steps, and again after 200, the real run removes
         no more of the held-out loss than the shuffled one (within 2% of it), the pairing of
-        inputs and targets carries nothing the model can use. Skipped when a stronger cause (a loss
+        inputs and targets carries nothing the model can use. A model too slow to make those
+        steps within the probe's time budget is not judged. Skipped when a stronger cause (a loss
         that broadcasts, dead units, a learning rate, ...) is already reported, since those
         make any probe fail.
 
@@ -113,8 +114,8 @@ class NoLabelSignal(Check):
         for steps in PROBE_STEPS:
             real = context.short_run(make, learn, judge, steps)
             control = context.short_run(make, shuffle(learn), shuffle(judge), steps)
-            if not (_usable(real) and _usable(control)) or real.initial == control.initial:
-                return  # a loss that ignores its targets, or a run that cannot be judged
+            if not (_usable(real, steps) and _usable(control, steps)) or real.initial == control.initial:
+                return  # a loss that ignores its targets, or too slow a model to judge in time
             if real.progress - control.progress >= SIGNAL_GAP or real.progress >= LEARNED:
                 return
         yield Finding(
@@ -137,5 +138,7 @@ class NoLabelSignal(Check):
         )
 
 
-def _usable(run: ShortRun) -> bool:
-    return run.steps >= 10 and math.isfinite(run.final) and run.initial > 0
+def _usable(run: ShortRun, steps: int) -> bool:
+    """A run that made all its steps (a model too slow for the time budget is not judged:
+    too few steps cannot tell slow learning from none) and ended finite."""
+    return run.steps == steps and math.isfinite(run.final) and run.initial > 0

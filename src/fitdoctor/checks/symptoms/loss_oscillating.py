@@ -8,6 +8,7 @@ import numpy as np
 
 from fitdoctor.checks import register
 from fitdoctor.checks.base import Symptom
+from fitdoctor.checks.symptoms.loss_diverging import RELEVANT_SHARE
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.history import LossHistory
 
@@ -56,7 +57,9 @@ class LossOscillating(Symptom):
         those epochs (least-squares trend) is smaller than one typical change. Relative, not
         absolute: AUTOTRAINER's rule (accuracy swings >= 0.03 in >= 20% of epochs) needs an
         accuracy metric and a scale; an epoch's loss averages all its mini-batches, so the
-        noise of healthy mini-batch SGD moves it by a few percent, far below 15%.
+        noise of healthy mini-batch SGD moves it by a few percent, far below 15%. A loss
+        already below a tenth of where training started is bouncing around its minimum and
+        is not reported.
 
     Why it breaks training:
         Each step overshoots the valley it aims at and lands on the other side, higher up,
@@ -82,9 +85,13 @@ class LossOscillating(Symptom):
 
     def judge(self, history: LossHistory) -> Finding | None:
         losses = history.losses
+        reference = history.reference
+        # Swings of a loss that already fell below a tenth of its start are a run bouncing
+        # around its minimum (full-batch Adam does), not one failing to make progress.
+        floor = RELEVANT_SHARE * reference if reference is not None and reference > 0 else 0.0
         for end in range(WINDOW, len(losses) + 1):
             found = oscillation(losses[:end])
-            if found is None:
+            if found is None or found["median_loss"] < floor:
                 continue
             found["epoch"] = end
             severity = Severity.ERROR if found["relative_swing"] >= ERROR_SWING else Severity.WARNING

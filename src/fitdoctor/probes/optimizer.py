@@ -24,7 +24,7 @@ def decrease_per_unit_rate(optimizer: Any, params: list[np.ndarray], grads: list
     import keras
 
     # Weight decay pulls towards zero regardless of the loss; leave it out of the descent rate.
-    clone = clone_optimizer(optimizer, learning_rate=1.0, weight_decay=None)()
+    clone = clone_optimizer(optimizer, learning_rate=1.0, weight_decay=0.0)()
     variables = [keras.Variable(np.array(p), trainable=True) for p in params]
     gradients = [keras.ops.convert_to_tensor(np.asarray(g, dtype=p.dtype)) for g, p in zip(grads, params)]
     clone.build(variables)

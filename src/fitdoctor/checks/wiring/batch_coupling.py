@@ -11,6 +11,7 @@ from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.data import Batch
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes import rng
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
 
 # Samples per probe batch: sample 0 is kept, the others are exchanged.
@@ -61,8 +62,12 @@ class BatchCoupling(Check):
         first, second = _exchanged_batches(sample)
         for training in (False, True):
             try:
-                before = record_layers(context.model, first.x, training=training)
-                after = record_layers(context.model, second.x, training=training)
+                # Each pass starts from the same global RNG state: Dropout on PyTorch draws
+                # its masks from it, and different masks are not coupling.
+                with rng.preserved():
+                    before = record_layers(context.model, first.x, training=training)
+                with rng.preserved():
+                    after = record_layers(context.model, second.x, training=training)
             except ForwardPassError as failure:
                 raise Unsupported(f"the model fails on a probe batch ({failure})") from failure
             mixing = _first_mixing(before, after, first.size)

@@ -41,6 +41,13 @@ class Batch:
         """The samples at `index` (a slice or an array of positions)."""
         return Batch(*(_slice(part, index) for part in (self.x, self.y, self.sample_weight)))
 
+    def spread(self, count: int) -> "Batch":
+        """`count` samples evenly spread over this batch: a deterministic subset that
+        represents data ordered by label or time without drawing from any RNG. Always a copy,
+        never a view of the user's arrays."""
+        count = min(count, self.size)
+        return self.select(np.unique(np.linspace(0, self.size - 1, count).round().astype(int)))
+
     def target_leaves(self) -> list[np.ndarray]:
         return _leaves(self.y)
 
@@ -171,11 +178,7 @@ def _from_arrays(fit_args: dict[str, Any]) -> DataSource:
     split = float(fit_args.get("validation_split") or 0.0)
     n_train = int(math.floor(n * (1.0 - split))) if split else n
     batch_size = int(fit_args.get("batch_size") or 32)
-    # An evenly spread, deterministic subset represents data ordered by label or time
-    # without drawing from any RNG.
-    count = min(n_train, SAMPLE_CAP)
-    index = np.unique(np.linspace(0, n_train - 1, count).round().astype(int))
-    sample = Batch(_slice(x, index), _slice(y, index), _slice(sw, index))
+    sample = Batch(x, y, sw).take(n_train).spread(SAMPLE_CAP)
     return DataSource("arrays", sample, n_train, min(batch_size, n_train), steps_per_epoch(fit_args),
                       full_targets=_slice(y, slice(0, n_train)), fit_x=x)
 

@@ -13,7 +13,7 @@ from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_l
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.loss import LossProbe, flatten
-from fitdoctor.probes.short_run import ShortRun, minibatches, spread, train_copy
+from fitdoctor.probes.short_run import ShortRun, minibatches, train_copy
 from fitdoctor.program import Program
 
 # Samples used by gradient / curvature probes and by the activation recording.
@@ -105,7 +105,7 @@ class PreflightContext:
             steps = SHORT_RUN_STEPS if budget is None else max(1, min(SHORT_RUN_STEPS, budget))
         seconds = SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 3)
         return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
-                          evaluation or spread(sample, EVALUATION_SAMPLES), make_optimizer, steps, seconds,
+                          evaluation or sample.spread(EVALUATION_SAMPLES), make_optimizer, steps, seconds,
                           owner=self)
 
     @cached_property

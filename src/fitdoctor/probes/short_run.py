@@ -28,7 +28,6 @@ class ShortRun:
     initial: float  # loss on the evaluation batch before the first step (inference mode)
     final: float  # the same after the last step
     losses: list[float] = field(default_factory=list)  # mini-batch loss at each step
-    seconds: float = 0.0
 
     @property
     def steps(self) -> int:
@@ -56,13 +55,6 @@ def minibatches(sample: Batch, batch_size: int, count: int, seed: int = 0) -> li
     return [sample.select(order[start:start + size]) for start in starts][:count]
 
 
-def spread(sample: Batch, count: int) -> Batch:
-    """`count` samples evenly spread over the sample (so over the data, however ordered)."""
-    if sample.size <= count:
-        return sample
-    return sample.select(np.unique(np.linspace(0, sample.size - 1, count).round().astype(int)))
-
-
 def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimizer: Callable[[], Any],
                steps: int, seconds: float, owner: Hashable | None = None) -> ShortRun:
     """`steps` optimizer steps (cycling through `batches`) on a copy of the trainable weights;
@@ -70,7 +62,6 @@ def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimiz
     `owner` (an object alive while its runs are made) may share compiled code."""
     import keras
 
-    began = time.perf_counter()
     training = LossProbe(model, batches[0])
     judge = LossProbe(model, evaluation, training=False)
     run = ShortRun(_loss(judge, judge.params), math.nan)
@@ -89,7 +80,6 @@ def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimiz
         run.losses.append(step(tensors[index % len(tensors)]))
     if math.isfinite(run.losses[-1]):
         run.final = _loss(judge, current())
-    run.seconds = time.perf_counter() - began
     return run
 
 

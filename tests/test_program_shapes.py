@@ -63,7 +63,7 @@ def test_custom_train_step_is_diagnosed_from_its_compiled_loss_or_skipped():
     # No compiled loss: the loss-based checks say why they skipped, once.
     assert [f.code for f in without_loss.findings] == ["FD902"]
     assert {"FD201", "FD301", "FD302"} <= _skipped(without_loss)
-    assert "without a loss" in without_loss.findings[0].evidence["skipped"]["FD301"]
+    assert "computes no loss" in without_loss.findings[0].evidence["skipped"]["FD301"]
 
 
 @tensorflow_only

@@ -94,3 +94,38 @@ def test_probing_changes_no_state():
     assert before[3] == after[3]
     assert np.array_equal(before[4], after[4])
     assert np.array_equal(x, x_before)
+
+
+def test_loss_includes_losses_added_in_the_forward_pass():
+    """An `add_loss` endpoint's loss is part of the training loss, as fit computes it."""
+
+    class Penalty(keras.layers.Layer):
+        def call(self, inputs):
+            self.add_loss(keras.ops.mean(keras.ops.square(inputs)))
+            return inputs
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((3,))
+    outputs = Penalty()(keras.layers.Dense(2)(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="sgd")
+    x = np.random.default_rng(0).standard_normal((16, 3)).astype("float32")
+    expected = float(np.mean(np.square(keras.ops.convert_to_numpy(model(x)))))
+    assert LossProbe(model, Batch(x, None)).value() == pytest.approx(expected, rel=1e-5)
+    assert model._losses_override == []
+
+
+def test_short_run_records_each_steps_gradient_norm():
+    """Loss w**2 (a bias-free unit on x = 1, target 0, from w = 3): SGD at 0.1 sees gradients
+    2w = 6, then 4.8."""
+    from fitdoctor.probes.short_run import minibatches, train_copy
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(
+        1, use_bias=False, kernel_initializer=keras.initializers.Constant(3.0))])
+    model.compile(optimizer="sgd", loss="mse")
+    batch = Batch(np.ones((8, 1), "float32"), np.zeros((8, 1), "float32"))
+    run = train_copy(model, minibatches(batch, 8, 1), batch,
+                     lambda: keras.optimizers.SGD(0.1), steps=2, seconds=60)
+    assert run.losses == pytest.approx([9.0, 5.76], rel=1e-5)
+    assert run.gradient_norms == pytest.approx([6.0, 4.8], rel=1e-5)
+    assert model.get_weights()[0][0, 0] == 3.0

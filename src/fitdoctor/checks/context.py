@@ -12,13 +12,16 @@ from fitdoctor.data import Batch
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
-from fitdoctor.probes.loss import LossProbe, flatten
-from fitdoctor.probes.short_run import ShortRun, minibatches, train_copy
+from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
+from fitdoctor.probes.loss import LossProbe, computes_loss, flatten
+from fitdoctor.probes.short_run import ShortRun, clone_optimizer, minibatches, train_copy
 from fitdoctor.program import Program
 
 # Samples used by gradient / curvature probes and by the activation recording.
 PROBE_SAMPLES = 1024
 ACTIVATION_SAMPLES = 256
+# Samples of the forward pass that records which layers are called (tracked or not).
+CALL_SAMPLES = 32
 MAX_HESSIAN_PRODUCTS = 24
 # Wall-clock budget of the curvature probe; an early stop under-estimates the curvature, so
 # FD301 can only miss, never invent, an instability.
@@ -48,10 +51,11 @@ class PreflightContext:
     @cached_property
     def _probe(self) -> LossProbe:
         self.layer_records  # a model that cannot run is reported once, as unsupported
-        if self.sample.y is None:
+        compiled = getattr(self.model, "_compile_loss", None) is not None
+        if self.sample.y is None and compiled:
             raise Unsupported("the training data has no targets")
-        if getattr(self.model, "_compile_loss", None) is None and not self.model.losses:
-            raise Unsupported("the model was compiled without a loss")
+        if not computes_loss(self.model, self.sample.take(ACTIVATION_SAMPLES).x):
+            raise Unsupported("the model computes no loss (none compiled, none added)")
         return LossProbe(self.model, self.sample.take(PROBE_SAMPLES))
 
     @cached_property
@@ -100,13 +104,30 @@ class PreflightContext:
         self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
         sample = (sample or self.sample).take(PROBE_SAMPLES)
         batch_size = self.program.data.batch_size or sample.size
-        if steps is None:
-            budget = self.program.budget.total_steps
-            steps = SHORT_RUN_STEPS if budget is None else max(1, min(SHORT_RUN_STEPS, budget))
+        steps = steps or self.short_run_steps
         seconds = SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 3)
         return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
                           evaluation or sample.spread(EVALUATION_SAMPLES), make_optimizer, steps, seconds,
                           owner=self)
+
+    @property
+    def short_run_steps(self) -> int:
+        """Steps of a short run: SHORT_RUN_STEPS, never more than the user's run makes."""
+        budget = self.program.budget.total_steps
+        return SHORT_RUN_STEPS if budget is None else max(1, min(SHORT_RUN_STEPS, budget))
+
+    @cached_property
+    def user_short_run(self) -> ShortRun:
+        """The short run with a fresh copy of the user's own optimizer (its rate, schedule,
+        momentum and clipping)."""
+        optimizer = self.model.optimizer
+        try:
+            make = clone_optimizer(optimizer)
+            make()
+        except Exception as error:  # noqa: BLE001 - a custom optimizer without a config
+            raise Unsupported(f"{type(optimizer).__name__} cannot be copied from its config "
+                              f"({error})") from error
+        return self.short_run(make)
 
     @cached_property
     def spectrum(self) -> Spectrum:
@@ -132,6 +153,13 @@ class PreflightContext:
     def layer_records_until_failure(self) -> list[LayerRecord]:
         """The layer calls that completed, also when a later layer fails."""
         return self._recording[0]
+
+    @cached_property
+    def layer_calls(self) -> list[LayerCall]:
+        """Every `Layer.__call__` of one stateless forward pass on a small sub-batch, also of
+        layers the model does not track, with the layer that called each."""
+        self.layer_records  # a model that cannot run is reported once, as unsupported
+        return record_layer_calls(self.model, self.sample.take(CALL_SAMPLES).x)
 
     @cached_property
     def predictions(self) -> list[np.ndarray]:

@@ -8,6 +8,7 @@ tridiagonal problem is solved exactly by SciPy.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -42,6 +43,9 @@ def extreme_eigenvalues(hvp: Callable[[np.ndarray], np.ndarray], dimension: int,
         basis[k] = vector
         product = np.asarray(hvp(vector), dtype=np.float64)
         alpha = float(vector @ product)
+        if not np.all(np.isfinite(product)):
+            # Non-finite curvature (weights that already overflowed): nothing to estimate.
+            return Spectrum(math.nan, math.nan, k + 1)
         alphas.append(alpha)
         product -= basis[: k + 1].T @ (basis[: k + 1] @ product)
         product -= basis[: k + 1].T @ (basis[: k + 1] @ product)

@@ -6,8 +6,9 @@ model, its optimizer or its metrics is written, and no seed generator advances.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -16,11 +17,57 @@ from fitdoctor.probes import backends
 
 
 def stateless_forward(model: Any, trainable: list[Any], non_trainable: list[Any], x: Any,
-                      training: bool) -> tuple[Any, list[Any]]:
+                      training: bool, return_losses: bool = False) -> tuple[Any, ...]:
     """`model.stateless_call`, passing `training` only to a `call` that accepts it (as
     `Layer.__call__` does)."""
     kwargs = {"training": training} if getattr(model, "_call_has_training_arg", True) else {}
-    return model.stateless_call(trainable, non_trainable, x, **kwargs)
+    return model.stateless_call(trainable, non_trainable, x, return_losses=return_losses, **kwargs)
+
+
+def stateless_loss(model: Any, trainable: list[Any], non_trainable: list[Any], metrics: list[Any],
+                   batch: tuple[Any, Any, Any], training: bool) -> Any:
+    """The training loss as `fit` computes it: the compiled loss (or an overridden
+    `compute_loss`) plus the losses the forward pass adds (`add_loss`, regularizers), the way
+    Keras's JAX trainer does it statelessly."""
+    x, y, sample_weight = batch
+    y_pred, non_trainable, forward = stateless_forward(model, trainable, non_trainable, x,
+                                                       training=training, return_losses=True)
+    with _forward_losses(model, forward):
+        loss, _ = model.stateless_compute_loss(trainable, non_trainable, metrics, x=x, y=y,
+                                               y_pred=y_pred, sample_weight=sample_weight,
+                                               training=training)
+    return loss
+
+
+@contextmanager
+def _forward_losses(model: Any, losses: list[Any]) -> Iterator[None]:
+    """Makes `model.losses` return the forward pass's `losses` (Keras's own override, which
+    `compute_loss` reads), and nothing more, for the duration of the block."""
+    if not losses:
+        yield
+        return
+    previous = model._losses_override
+    model._losses_override = list(losses)
+    try:
+        yield
+    finally:
+        model._losses_override = previous
+
+
+def computes_loss(model: Any, x: Any) -> bool:
+    """Whether training `model` computes a loss at all: a compiled loss, an overridden
+    `compute_loss`, or losses its forward pass adds (`add_loss` endpoints, regularizers)."""
+    import keras
+
+    if getattr(model, "_compile_loss", None) is not None or model.losses:
+        return True
+    if type(model).compute_loss is not keras.Model.compute_loss:
+        return True
+    trainable = [v.value for v in model.trainable_variables]
+    non_trainable = [v.value for v in model.non_trainable_variables]
+    _, _, forward = stateless_forward(model, trainable, non_trainable, x, training=False,
+                                      return_losses=True)
+    return bool(forward)
 
 
 class LossProbe:
@@ -66,14 +113,8 @@ class LossProbe:
     def loss_of_batch(self, trainable: list[Any], batch: tuple[Any, Any, Any]) -> Any:
         """The loss of the weights `trainable` on another `(x, y, sample_weight)` of tensors
         structured like this probe's batch."""
-        model = self.model
-        x, y, sample_weight = batch
-        y_pred, non_trainable = stateless_forward(model, trainable, self._non_trainable, x,
-                                                  training=self.training)
-        loss, _ = model.stateless_compute_loss(trainable, non_trainable, self._metrics, x=x,
-                                               y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                               training=self.training)
-        return loss
+        return stateless_loss(self.model, trainable, self._non_trainable, self._metrics, batch,
+                              self.training)
 
     def tensors(self, batch: Batch) -> tuple[Any, Any, Any]:
         """`batch` as the backend tensors `loss_of_batch` takes."""

@@ -28,6 +28,7 @@ class ShortRun:
     initial: float  # loss on the evaluation batch before the first step (inference mode)
     final: float  # the same after the last step
     losses: list[float] = field(default_factory=list)  # mini-batch loss at each step
+    gradient_norms: list[float] = field(default_factory=list)  # its global gradient norm
 
     @property
     def steps(self) -> int:
@@ -71,13 +72,19 @@ def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimiz
     key = None if owner is None else (owner, _signature(optimizer), _shapes(batches[0]))
     step, current = backends.current().train_step(training.loss_of_batch, optimizer, variables, key)
     tensors = [training.tensors(batch) for batch in batches]
+
+    def record(batch: Any) -> None:
+        loss, norm = step(batch)
+        run.losses.append(loss)
+        run.gradient_norms.append(norm)
+
     # The clock starts after the first step, which compiles.
-    run.losses.append(step(tensors[0]))
+    record(tensors[0])
     started = time.perf_counter()
     for index in range(1, steps):
         if not math.isfinite(run.losses[-1]) or time.perf_counter() - started > seconds:
             break
-        run.losses.append(step(tensors[index % len(tensors)]))
+        record(tensors[index % len(tensors)])
     if math.isfinite(run.losses[-1]):
         run.final = _loss(judge, current())
     return run

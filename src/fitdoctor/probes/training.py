@@ -23,7 +23,7 @@ import numpy as np
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import LayerRecord, record_layers
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
-from fitdoctor.probes.loss import LossProbe, stateless_forward
+from fitdoctor.probes.loss import LossProbe, stateless_forward, stateless_loss
 
 # Samples of the probe batch the monitor measures on: few enough that a measurement costs a
 # handful of training steps; a unit active on fewer than 1 in 64 inputs is nearly dead anyway.
@@ -128,10 +128,7 @@ class TrainingProbe:
 
             def loss(trainable: list[Any], batch: tuple) -> Any:
                 non_trainable, x, y, sw = batch
-                y_pred, state = stateless_forward(model, trainable, non_trainable, x, training=True)
-                value, _ = model.stateless_compute_loss(trainable, state, metrics, x=x, y=y,
-                                                        y_pred=y_pred, sample_weight=sw, training=True)
-                return value
+                return stateless_loss(model, trainable, non_trainable, metrics, (x, y, sw), training=True)
 
             self._loss = loss
             self._value_and_grad = self._adapter.repeated_value_and_grad(loss)

@@ -70,6 +70,8 @@ class NoLabelSignal(Check):
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         program = context.program
+        if context.sample.y is None:
+            raise Unsupported("the data has no separate targets (the model computes its loss itself)")
         targets = training_targets(context)
         for index, y in enumerate(targets.leaves):
             loss = program.losses[min(index, len(program.losses) - 1)]

@@ -8,10 +8,11 @@ from typing import Any, Iterable
 import numpy as np
 
 from fitdoctor.checks import register
-from fitdoctor.checks.base import Check
+from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.data.class_imbalance import binary_entropy
 from fitdoctor.checks.model_graph import output_layers
+from fitdoctor.checks.optimisation.symmetric_initialisation import symmetric_layers
 from fitdoctor.checks.targets import profile
 from fitdoctor.findings import Finding, Fix, Severity
 
@@ -110,6 +111,15 @@ class BadInitialisation(Check):
         Also a binary output whose mean initial prediction is more than 1 (in logit) from a
         rare class prior p < 0.1: information, a warning once the initial loss is 3x the
         prior's entropy.
+        Also symmetric initialisation (checks/optimisation/symmetric_initialisation.py): a
+        hidden layer whose units are interchangeable copies. For every layer with a kernel of
+        two or more units (Dense, Conv, Embedding, recurrent; trainable; not the layer making
+        an output), the units (kernel columns with their bias entries) are compared, and where
+        they are identical, their loss gradients on the sample too. Units identical in both
+        stay identical under any optimizer. An error when the layer has one distinct unit (or
+        at most a quarter of its width), a warning at most half. Identical weights with
+        different gradients (a zero output layer: each unit has its own error; a zero layer
+        before a random one) are not reported: the first step separates them.
 
     Why it breaks training:
         Large initial output weights make confident, mostly wrong predictions: cross-entropy
@@ -118,24 +128,55 @@ class BadInitialisation(Check):
         instead of learning. A squared-error output 100x too large needs its weights shrunk
         100-fold first. A zero output bias against a 1 : 50 prior wastes the first epochs
         on learning the bias, and its large initial gradient can kill hidden units.
+        Units with identical weights compute the same function and receive identical
+        gradients, and SGD, momentum, Adam and RMSprop all update each weight from its own
+        gradient: they stay copies for the whole run, so a 512-unit layer is one unit wide,
+        whatever the budget. With zero kernels and ReLU they are also dead (zero gradient).
 
     Example:
         keras.layers.Dense(10, activation="softmax",
                            kernel_initializer=keras.initializers.RandomNormal(stddev=10))
+        keras.layers.Dense(32, activation="sigmoid", kernel_initializer="zeros")  # hidden
+        keras.layers.Conv2D(16, 3, kernel_initializer=keras.initializers.Constant(0.05))
 
     Use instead:
         keras.layers.Dense(10, activation="softmax")            # Glorot: loss ~ log(10)
         keras.layers.Dense(1, activation="sigmoid",
                            bias_initializer=keras.initializers.Constant(math.log(p / (1 - p))))
+        keras.layers.Dense(32, activation="relu", kernel_initializer="he_normal")  # random
 
     Repair safety:
         safe: only the starting point changes, not the model or the objective.
     """
 
     code = "FD305"
-    needs = "a forward pass on a sample batch, the compiled loss and targets"
+    needs = "a forward pass on a sample batch, the compiled loss, its gradient and targets"
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
+        # Two mechanisms under one code: each may be unsupported on its own.
+        findings: list[Finding] = []
+        unsupported: Unsupported | None = None
+        for part in (self._symmetric, self._starting_loss):
+            try:
+                findings.extend(part(context))
+            except Unsupported as reason:
+                unsupported = unsupported or reason
+        if unsupported is not None and not findings:
+            raise unsupported
+        return findings
+
+    def _symmetric(self, context: PreflightContext) -> Iterable[Finding]:
+        groups = context.layer_gradients
+        # The layers that make the outputs (and their sub-layers, e.g. an LSTM's cell): their
+        # units each have their own error, so identical ones there are the targets' doing.
+        heads = set()
+        for layer in output_layers(context.model, context.layer_records):
+            for made in (layer, _head_layer(context, layer)):
+                if made is not None:
+                    heads.update(id(part) for part in made._flatten_layers(include_self=True))
+        return symmetric_layers(self.code, groups, heads, context.loss_probe.size)
+
+    def _starting_loss(self, context: PreflightContext) -> Iterable[Finding]:
         predictions, targets = context.predictions, context.targets
         layers = output_layers(context.model, context.layer_records)
         program = context.program

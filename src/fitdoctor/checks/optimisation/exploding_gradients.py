@@ -7,8 +7,10 @@ from typing import Any, Iterable
 import numpy as np
 
 from fitdoctor.checks import register
-from fitdoctor.checks.base import Check
+from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
+from fitdoctor.checks.optimisation.gradient_cliff import cliff_findings
+from fitdoctor.checks.optimisation.unsafe_loss import unsafe_loss_findings
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes.gradients import kernel_chain, layer_table
 
@@ -52,6 +54,25 @@ class ExplodingGradients(Check):
         the log of a negative output, FD401) are not reported here; an overflow inside the
         model's forward pass is, because its cause is the same growth.
 
+        Second measurement (unsafe_loss.py): a loss that is finite now but not finite at
+        outputs the output activation produces in float32 once the model is confident: the
+        compiled loss and its gradient with respect to the predictions, evaluated on the
+        sample with the outputs set to a sigmoid's or softmax's exact 0.0 / 1.0, a tanh's
+        +-1, a relu's 0 (every output pushed to a saturating side; each output equal to its
+        target where the target is that limit; each confidently opposite its target). A
+        hand-written loss with an unclipped log(y_pred), (1 - y_pred) ** gamma with
+        gamma < 1, sqrt or a division by y_pred is reported (warning while the current
+        predictions are finite, error when they already sit within float rounding of such a
+        value). Keras's built-in losses clip and stay silent.
+
+        Third measurement (gradient_cliff.py): in the short run of a copy of the model with
+        the user's own optimizer (the one FD301 judges), a step whose gradient norm is >= 10x
+        the median of the steps before it while its batch loss grows by at most the square root
+        of that (2x at least): a
+        cliff in the loss surface (Pascanu et al., 2013), not a rate that is merely too high
+        (where the loss grows with the gradient). Reported when the run then diverged, or the
+        spike is >= 30x; optimizers that clip gradients are exempt.
+
     Why it breaks training:
         Backpropagation multiplies the gradient by each layer's Jacobian; with large weights
         (or tanh units in their chaotic regime) each factor exceeds 1 and the product grows
@@ -59,22 +80,53 @@ class ExplodingGradients(Check):
         away (SGD), or the gradient overflows to Inf / NaN and the weights become NaN after
         the first step, after which the model predicts NaN.
 
+        An unclipped loss works while the outputs are moderate; but a float32 sigmoid returns
+        exactly 1.0 for inputs above about 17, and log(1 - 1.0) = -inf, 0 * log(0) = NaN:
+        the first batch with one saturated output makes the gradient NaN and every weight
+        NaN ("the loss becomes NaN after a few epochs").
+
     Example:
         init = keras.initializers.RandomNormal(stddev=3.0)
         [keras.layers.Dense(64, activation="tanh", kernel_initializer=init) for _ in range(10)]
+
+        def bce(y_true, y_pred):                             # on a sigmoid output
+            return -ops.mean(y_true * ops.log(y_pred) + (1 - y_true) * ops.log(1 - y_pred))
 
     Use instead:
         keras.layers.Dense(64, activation="tanh")           # Glorot initialisation
         and keras.optimizers.Adam(clipnorm=1.0) against occasional spikes.
 
+        y_pred = ops.clip(y_pred, 1e-7, 1 - 1e-7)            # first line of a custom loss
+        or keras.losses.BinaryCrossentropy(), or a linear output with from_logits=True.
+
     Repair safety:
         changes-intent: the initialisation, architecture or optimizer changes.
+        safe: clipping the predictions inside the loss keeps its value wherever it was finite.
     """
 
     code = "FD304"
     needs = "a sample batch with targets, the compiled loss and its gradient"
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
+        growth = list(self._growth(context))
+        yield from growth
+        if any(f.evidence.get("nonfinite_variables") for f in growth):
+            return  # already non-finite at the starting point: one finding says so
+        # Second measurement (unsafe_loss.py): a loss that is not finite at outputs the
+        # output activation can reach, e.g. an unclipped log of a saturated sigmoid.
+        unsafe = []
+        try:
+            unsafe = list(unsafe_loss_findings(self.code, context))
+        except Unsupported:
+            pass  # the gradient measurement above ran; nothing more to analyse here
+        yield from unsafe
+        if not growth and not unsafe:
+            # Third measurement (gradient_cliff.py): a gradient spike while the loss was
+            # ordinary, in the short run with the user's optimizer.
+            yield from cliff_findings(self.code, context)
+
+    def _growth(self, context: PreflightContext) -> Iterable[Finding]:
+        """Gradients that are not finite, or grow by orders of magnitude, at the start."""
         groups = context.layer_gradients
         samples = context.loss_probe.size
         broken = [g for g in groups if any(not w.finite for w in g.weights)]

@@ -6,11 +6,11 @@ import math
 from typing import Iterable
 
 from fitdoctor.checks import register
-from fitdoctor.checks.base import Check, Unsupported
+from fitdoctor.checks.base import Check
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
-from fitdoctor.probes.short_run import DIVERGED_FACTOR, ShortRun, clone_optimizer
+from fitdoctor.probes.short_run import ShortRun, clone_optimizer
 
 # A short run at the user's rate that removes this share of the starting loss is healthy.
 GOOD_PROGRESS = 0.5
@@ -33,7 +33,10 @@ class LearningRateTooHigh(Check):
         point. The largest algebraic eigenvalue of the loss Hessian is computed by Lanczos
         iteration from Hessian-vector products (at most 24, on a bounded sample) and compared
         with the optimizer's bound: 2/lr for SGD, (2+2m)/lr with momentum m, and
-        (2+2m)/((1+2m) lr) with Nesterov. The starting rate of a schedule is used.
+        (2+2m)/((1+2m) lr) with Nesterov. The starting rate of a schedule is used. A rate
+        above the bound is confirmed by a short run with the user's optimizer: a run that
+        does not diverge has left the sharp region for a flatter one (the "catapult" phase
+        of Lewkowycz et al., 2020) and is judged by its progress instead.
         Adaptive optimizers (Adam, RMSprop, Adagrad, ...) precondition the curvature with
         running gradient statistics, so no bound applies at step 0; for them a copy of the
         model is trained for up to 40 steps with a fresh copy of the user's optimizer
@@ -70,7 +73,14 @@ class LearningRateTooHigh(Check):
             return
         spectrum = context.spectrum
         bound = curvature_bound(optimizer.learning_rate, optimizer.momentum, optimizer.nesterov)
-        if spectrum.largest <= bound:
+        if not spectrum.largest > bound:  # within the bound, or not finite (FD304's business)
+            yield from self._measured(context)
+            return
+        user = context.user_short_run
+        if not user.diverged and user.steps >= context.short_run_steps:
+            # Above the bound at the start, yet the run does not diverge: the loss is thrown
+            # out of the sharp region into a flatter one where this rate is stable (the
+            # "catapult" phase, Lewkowycz et al. 2020). Judge the run by its progress.
             yield from self._measured(context)
             return
         stable = largest_stable_rate(spectrum.largest, optimizer.momentum, optimizer.nesterov)
@@ -102,12 +112,7 @@ class LearningRateTooHigh(Check):
     def _measured(self, context: PreflightContext) -> Iterable[Finding]:
         """Divergence, or far less progress than a smaller rate makes, in short runs."""
         optimizer = context.program.optimizer
-        try:
-            make = clone_optimizer(context.model.optimizer)
-            make()
-        except Exception as error:  # noqa: BLE001 - a custom optimizer without a config
-            raise Unsupported(f"{optimizer.name} cannot be copied from its config ({error})") from error
-        user = context.short_run(make)
+        user = context.user_short_run
         if not user.diverged and user.progress >= GOOD_PROGRESS:
             return
         tried = self._range_test(context, user)

@@ -43,7 +43,7 @@ class WeightsFrozen(Symptom):
 
     code = "FD406"
     needs = "the trainable weights at two checks during training"
-    explained_by = ("FD204", "FD206", "FD302")
+    explained_by = ("FD204", "FD206", "FD305", "FD302")
 
     def judge(self, history: LossHistory) -> Finding | None:
         if len(history.fingerprints) < 2:

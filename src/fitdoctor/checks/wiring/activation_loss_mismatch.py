@@ -75,7 +75,8 @@ class ActivationLossMismatch(Check):
                     f"{float(y_pred.max()):.4g}). The model cannot express anything.",
                     Fix("Use a sigmoid for one unit", "keras.layers.Dense(1, activation='sigmoid')",
                         "changes-intent"))
-        if loss.expects_probabilities and activation not in PROBABILITY_ACTIVATIONS:
+        if loss.expects_probabilities and activation not in PROBABILITY_ACTIVATIONS \
+                and not _already_probabilities(activation, loss, units, outside, y_pred):
             return (Severity.ERROR,
                     f"{loss.name} expects probabilities, but the output is {activation}",
                     f"With from_logits=False the loss clips predictions to [1e-7, 1-1e-7]; "
@@ -115,6 +116,17 @@ class ActivationLossMismatch(Check):
                         "loss='binary_crossentropy'" if target_kind == "binary"
                         else "loss='categorical_crossentropy'", "changes-intent"))
         return None
+
+
+def _already_probabilities(activation, loss, units: int, outside: float, y_pred: np.ndarray) -> bool:
+    """Outputs of a layer with no declared activation that are probabilities all the same (a
+    softmax applied inside a Lambda or a custom layer): all in [0, 1], and summing to 1 over
+    the classes for a categorical loss."""
+    if activation != "linear" or outside > 0 or not y_pred.size:
+        return False
+    if loss.family == "bce":
+        return True
+    return units > 1 and bool(np.allclose(y_pred.sum(axis=-1), 1.0, atol=1e-3))
 
 
 def _loss_class(loss) -> str:

@@ -14,8 +14,11 @@ from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes import rng
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
 
-# Samples per probe batch: sample 0 is kept, the others are exchanged.
+# Samples per probe batch: the first and the last are kept, the others are exchanged. Keeping
+# both ends catches mixing that runs along the batch in one direction (the batch folded into
+# a time axis and read by a recurrent layer: the first sample sees none of the others).
 BATCH = 8
+KEPT = (0, -1)
 # Outputs of sample 0 that differ by more than this share of their scale were changed by
 # the other samples; float32 noise from a different summation order stays far below it.
 TOLERANCE = 1e-4
@@ -26,9 +29,10 @@ class BatchCoupling(Check):
     """
     What it detects:
         A sample's output that depends on the other samples of its batch. Two forward passes
-        are made on batches that share sample 0 and differ in every other sample (8 samples,
-        stateless, weights untouched); sample 0's output must be the same in both. The first
-        layer whose output for sample 0 changes is the one that mixes samples. Checked in
+        are made on batches that share their first and last samples and differ in every other
+        sample (8 samples, stateless, weights untouched); the shared samples' outputs must be
+        the same in both. The first layer whose output for a shared sample changes is the one
+        that mixes samples. Checked in
         inference mode, then in training mode, where a BatchNormalization layer is expected
         to mix samples and is not reported.
 
@@ -52,13 +56,13 @@ class BatchCoupling(Check):
     """
 
     code = "FD205"
-    needs = "a sample of at least 2 inputs on which the model runs"
+    needs = "a sample of at least 3 inputs on which the model runs"
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         context.layer_records  # a model that cannot run on the sample is reported once
         sample = context.sample
-        if sample.size < 2:
-            raise Unsupported("the sample holds a single input")
+        if sample.size < 3:
+            raise Unsupported(f"the sample holds {sample.size} input(s); the test keeps two and changes the rest")
         first, second = _exchanged_batches(sample)
         for training in (False, True):
             try:
@@ -86,8 +90,9 @@ class BatchCoupling(Check):
             self.code, Severity.ERROR,
             f"Layer '{layer.name}' ({type(layer).__name__}) makes each sample's output depend on "
             f"the rest of its batch",
-            f"Two batches of {samples} samples that share sample 0 and differ in the others give "
-            f"sample 0 a different output of '{layer.name}' in {mode} mode (relative change "
+            f"Two batches of {samples} samples that share their first and last samples and differ "
+            f"in the others give a shared sample a different output of '{layer.name}' in {mode} "
+            f"mode (relative change "
             f"{change:.3g}). The model learns a function of the batch rather than of each input, "
             f"gradients leak between samples, and predictions change with batch composition.",
             {"relative_change": change, "mode": mode, "samples": samples,
@@ -99,14 +104,15 @@ class BatchCoupling(Check):
 
 
 def _exchanged_batches(sample: Batch) -> tuple[Batch, Batch]:
-    """Two batches sharing sample 0. The other samples come from elsewhere in the sample
-    when it is large enough, else they are the same samples altered, never merely permuted
-    (a permutation leaves batch statistics unchanged and would hide the coupling)."""
+    """Two batches sharing their first and last samples. The other samples come from
+    elsewhere in the sample when it is large enough, else they are the same samples altered,
+    never merely permuted (a permutation leaves batch statistics unchanged and would hide the
+    coupling)."""
     import keras
 
     size = min(BATCH, sample.size)
-    if sample.size >= 2 * size - 1:
-        other = sample.select(np.concatenate([[0], np.arange(size, 2 * size - 1)])).x
+    if sample.size >= 2 * size - 2:
+        other = sample.select(np.concatenate([[0], np.arange(size, 2 * size - 2), [size - 1]])).x
     else:
         other = keras.tree.map_structure(_altered, sample.take(size).x)
     return sample.take(size), Batch(other, None)
@@ -116,9 +122,9 @@ def _altered(array: Any) -> np.ndarray:
     array = np.array(array)
     if np.issubdtype(array.dtype, np.integer):
         low, high = int(array.min()), int(array.max())
-        array[1:] = low + (array[1:] - low + 1) % (high - low + 1)
+        array[1:-1] = low + (array[1:-1] - low + 1) % (high - low + 1)
     elif np.issubdtype(array.dtype, np.floating):
-        array[1:] = array[1:] * 1.5 + 0.5
+        array[1:-1] = array[1:-1] * 1.5 + 0.5
     return array
 
 
@@ -129,7 +135,7 @@ def _first_mixing(before: list[LayerRecord], after: list[LayerRecord],
             if a.shape != b.shape or a.ndim == 0 or a.shape[0] != size \
                     or not np.issubdtype(a.dtype, np.floating):
                 continue
-            own, exchanged = a[0].astype(np.float64), b[0].astype(np.float64)
+            own, exchanged = a[list(KEPT)].astype(np.float64), b[list(KEPT)].astype(np.float64)
             finite = np.isfinite(own) & np.isfinite(exchanged)
             if not finite.any():
                 continue

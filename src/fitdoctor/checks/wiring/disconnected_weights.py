@@ -61,6 +61,14 @@ class DisconnectedWeights(Check):
         FD206. Only layers with no weight getting a gradient are reported: a single bias that
         a following BatchNormalization, or the difference of two branches, cancels is a
         direction the loss cannot see, which is harmless.
+        Weights the optimizer never sees are reported too: layers whose `__call__` runs in a
+        forward pass on the sample but whose variables are not among the model's (a layer
+        created outside and called inside a `Lambda` or a plain function, created in `call`,
+        kept in an object Keras does not track), and float tensors or NumPy arrays kept as
+        plain attributes of a custom layer instead of `add_weight` variables, when the
+        outputs depend on them, they are named like a weight and their values look drawn at
+        random (a smooth, symmetric or repeated constant such as a positional encoding, a
+        blur kernel or a mask is a constant by design and is not reported).
 
     Why it breaks training:
         The optimizer updates a weight by its gradient. A weight whose gradient is zero
@@ -78,6 +86,8 @@ class DisconnectedWeights(Check):
         Keep non-differentiable operations out of the path from the weights to the loss
         (round / argmax only at prediction time), or use a straight-through estimator:
         h = h + keras.ops.stop_gradient(keras.ops.round(h) - h)
+        Create weights with self.add_weight(...) in build(), and call layers as layers of the
+        model (or assign them to attributes of a layer), never only inside a Lambda.
 
     Repair safety:
         advice: whether the operation or branch is needed is the author's decision.
@@ -89,8 +99,13 @@ class DisconnectedWeights(Check):
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         model = context.model
         records = context.layer_records  # an unbuilt or failing model is unsupported
+        untracked = untracked_weights(context)
+        if untracked is not None:
+            yield untracked
+        yield from constant_tensors(context)
         if not model.trainable_variables:
-            yield self._nothing_to_train(model)
+            if untracked is None:
+                yield self._nothing_to_train(model)
             return
         groups = context.layer_gradients
         explained = _blocked_before(records)
@@ -298,3 +313,251 @@ def _fix(suspects: list[str], blocked: list[str], unused: list[str]) -> Fix:
     return Fix("Use the layer's output in what the model returns, or remove the layer (or make "
                "it non-trainable if it is kept on purpose)",
                "layer.trainable = False  # if the branch is kept on purpose", "advice")
+
+
+# --- Weights that take part in the forward pass but that the model does not track ---------
+# (fit() only updates model.trainable_variables, so these never change whatever the gradient.)
+
+# Sub-batch of the extra forward passes (layer-call recording, perturbed attributes).
+CALL_SAMPLES = 32
+# Untracked parameters from this share of all trainable parameters taking part: the model
+# mostly cannot learn.
+UNTRACKED_ERROR_SHARE = 0.5
+# A plain tensor attribute is "used" when replacing it by a perturbed copy moves the model's
+# outputs by more than this (relative to the outputs' scale).
+USED = 1e-6
+MAX_ATTRIBUTE_PROBES = 8
+# Attribute names that say "a learned parameter" (split at underscores and digits).
+_WEIGHT_WORDS = {"kernel", "kernels", "weight", "weights", "w", "filter", "filters", "bias",
+                 "biases", "embedding", "embeddings", "taps", "coef", "coefs", "coefficients"}
+# Random values are nearly all distinct, not symmetric and not smooth along any axis: a
+# neighbour correlation above this (above the stricter one on axes shorter than
+# SHORT_AXIS, where a random estimate is noisy) says the values were computed, not drawn.
+SMOOTH_CORRELATION = 0.5
+SHORT_AXIS_SMOOTH_CORRELATION = 0.8
+SHORT_AXIS = 8
+DISTINCT_SHARE = 0.9
+
+
+def _describe(layer: Any) -> str:
+    return f"'{getattr(layer, 'name', '?')}' ({type(layer).__name__})"
+
+
+def untracked_weights(context: PreflightContext) -> Finding | None:
+    """Layers whose `__call__` runs in a forward pass of the model but whose trainable
+    variables are not among the model's variables (created outside and called inside a
+    Lambda or a plain function, created in `call`, kept in an object Keras does not track):
+    no optimizer step ever updates them. Frozen layers (trainable=False) have no trainable
+    variables and are not reported."""
+    model = context.model
+    calls = context.layer_calls
+    tracked_layers = {id(layer) for layer in model._flatten_layers(include_self=True)}
+    tracked_variables = {id(v) for v in model.variables}
+    caller_of: dict[int, Any] = {}
+    untracked: dict[int, tuple[Any, list[Any]]] = {}
+    for call in calls:
+        layer = call.layer
+        if id(layer) in caller_of:
+            continue
+        caller_of[id(layer)] = call.caller
+        own = [v for v in layer.trainable_weights if id(v) not in tracked_variables]
+        if own:
+            untracked[id(layer)] = (layer, own)
+    if not untracked:
+        return None
+    # Report the outermost untracked layers (a Sequential called in a Lambda, not also its
+    # Dense layers); count each variable once.
+    outer = [(layer, own) for layer, own in untracked.values()
+             if id(caller_of.get(id(layer))) not in untracked]
+    variables: dict[int, Any] = {}
+    for layer, own in untracked.values():
+        for v in own:
+            variables[id(v)] = v
+    untracked_parameters = int(sum(np.prod(v.shape) for v in variables.values()))
+    tracked_parameters = int(sum(np.prod(v.shape) for v in model.trainable_variables))
+    total = untracked_parameters + tracked_parameters
+    share = untracked_parameters / total if total else 1.0
+    containers: list[str] = []
+    for layer, _ in outer:
+        caller = caller_of.get(id(layer))
+        while caller is not None and id(caller) not in tracked_layers:
+            caller = caller_of.get(id(caller))
+        where = (f"inside {_describe(caller)}" if caller is not None
+                 else f"from the model's own call() ({type(model).__name__})")
+        if where not in containers:
+            containers.append(where)
+    names = [_describe(layer) for layer, _ in outer]
+    shown = ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+    plural = len(outer) > 1
+    in_lambda = any("(Lambda)" in c for c in containers)
+    severity = Severity.ERROR if share >= UNTRACKED_ERROR_SHARE else Severity.WARNING
+    samples = context.sample.take(CALL_SAMPLES).size
+    return Finding(
+        "FD204", severity,
+        f"{'Layers' if plural else 'Layer'} {shown} run{'' if plural else 's'} in the forward "
+        f"pass but {'their' if plural else 'its'} {len(variables)} weight"
+        f"{'s are' if len(variables) > 1 else ' is'} not tracked by the model "
+        f"({100 * share:.2g}% of the trainable parameters)",
+        f"A forward pass on {samples} samples calls {shown} "
+        f"{' and '.join(containers)}, but {'their' if plural else 'its'} {len(variables)} "
+        f"trainable weight{'s' if len(variables) > 1 else ''} ({untracked_parameters} parameters) "
+        f"{'are' if len(variables) > 1 else 'is'} not among model.trainable_weights "
+        f"({tracked_parameters} parameters), so the optimizer never updates "
+        f"{'them' if len(variables) > 1 else 'it'}: {untracked_parameters} of the {total} "
+        f"trainable parameters taking part keep their random initial values, and the rest of "
+        f"the network trains against them. Keras tracks a layer's weights only when the layer is "
+        f"a layer of the model's graph or an attribute (or a list/dict attribute) of a tracked "
+        f"layer; a layer called from a Lambda or a plain function, or created in call(), is not.",
+        {"layers": [getattr(layer, "name", "?") for layer, _ in outer],
+         "classes": [type(layer).__name__ for layer, _ in outer],
+         "called_from": containers,
+         "variables": [getattr(v, "path", getattr(v, "name", "?")) for v in variables.values()],
+         "untracked_parameters": untracked_parameters, "tracked_trainable_parameters": tracked_parameters,
+         "share": share, "samples": samples},
+        {"layer": getattr(outer[0][0], "name", "?")},
+        Fix("Call the layers as layers of the model (in the functional graph), not inside a "
+            "Lambda", "h = hidden(h)\noutputs = head(h)  # not Lambda(lambda t: head(hidden(t)))(h)",
+            "safe") if in_lambda else
+        Fix("Create sub-layers once, in __init__ or build(), and assign them to an attribute of "
+            "the layer or model (a list or dict attribute is tracked too)",
+            "self.dense = keras.layers.Dense(32)  # in __init__; call self.dense(x) in call()",
+            "safe"),
+    )
+
+
+def _float_array(value: Any) -> np.ndarray | None:
+    """`value` as a NumPy array when it is a float NumPy array or backend tensor (not a
+    Keras variable); else None."""
+    import keras
+
+    if isinstance(value, keras.Variable):
+        return None
+    if isinstance(value, np.ndarray):
+        array = value
+    else:
+        try:
+            if not keras.ops.is_tensor(value):
+                return None
+            array = np.asarray(keras.ops.convert_to_numpy(value))
+        except Exception:  # noqa: BLE001 - not a concrete tensor (a symbolic one)
+            return None
+    if not np.issubdtype(array.dtype, np.floating):
+        return None
+    return array
+
+
+def _weight_like(name: str) -> bool:
+    return any(word in _WEIGHT_WORDS for word in re.split(r"[_\d]+", name.lstrip("_").lower()) if word)
+
+
+def _structured(array: np.ndarray) -> str | None:
+    """Why the values look computed rather than drawn at random (None: they look random)."""
+    a = np.asarray(array, dtype=np.float64)
+    if not np.isfinite(a).all():
+        return "non-finite values"
+    flat = a.ravel()
+    if np.unique(flat).size < DISTINCT_SHARE * flat.size:
+        return "repeated values"
+    scale = float(np.max(np.abs(flat))) or 1.0
+    centred = a - a.mean()
+    energy = float(np.sum(centred * centred))
+    for axis in range(a.ndim):
+        n = a.shape[axis]
+        if n < 2:
+            continue
+        if np.allclose(a, np.flip(a, axis), rtol=1e-5, atol=1e-7 * scale):
+            return f"symmetric along axis {axis}"
+        if n < 3 or energy == 0.0:
+            continue
+        head = np.take(centred, range(n - 1), axis=axis)
+        tail = np.take(centred, range(1, n), axis=axis)
+        correlation = float(np.sum(head * tail)) / energy
+        limit = SMOOTH_CORRELATION if n >= SHORT_AXIS else SHORT_AXIS_SMOOTH_CORRELATION
+        if correlation > limit:
+            return f"smooth along axis {axis} (neighbour correlation {correlation:.2f})"
+    return None
+
+
+def _assigned_in(cls: type, name: str) -> str | None:
+    """The method of `cls` (build or __init__) whose source assigns `self.<name>`."""
+    pattern = re.compile(rf"self\.{re.escape(name)}\s*=(?!=)")
+    for method in ("build", "__init__"):
+        function = getattr(cls, method, None)
+        try:
+            source = inspect.getsource(function)
+        except (OSError, TypeError):
+            continue
+        if pattern.search(source):
+            return method
+    return None
+
+
+def constant_tensors(context: PreflightContext) -> list[Finding]:
+    """Float tensors (backend tensors or NumPy arrays, >= 2 values) kept as plain attributes
+    of a custom layer, named like a learned parameter, with values that look drawn at random
+    (not smooth, symmetric or repeated, as positional encodings, blur kernels, masks and
+    lookup tables are), and that the forward pass uses (perturbing them moves the outputs):
+    a weight created without add_weight, which the optimizer never sees. The evidence that
+    it was meant to learn is circumstantial, so the finding is a warning."""
+    from fitdoctor.probes.layer_calls import forward_outputs, output_change
+
+    model = context.model
+    candidates: list[tuple[Any, str, np.ndarray]] = []
+    for layer in model._flatten_layers(include_self=True):
+        if type(layer).__module__.startswith("keras"):
+            continue  # Keras's own layers create their weights with add_weight
+        for name, value in list(vars(layer).items()):
+            if not _weight_like(name):
+                continue
+            array = _float_array(value)
+            if array is None or array.size < 2 or _structured(array) is not None:
+                continue
+            candidates.append((layer, name, array))
+    if not candidates:
+        return []
+    x = context.sample.take(CALL_SAMPLES).x
+    samples = context.sample.take(CALL_SAMPLES).size
+    reference = forward_outputs(model, x)
+    output_scale = max((float(np.max(np.abs(r))) for r in reference if r.size), default=0.0)
+    findings = []
+    rng = np.random.default_rng(2)
+    for layer, name, array in candidates[:MAX_ATTRIBUTE_PROBES]:
+        try:
+            change = output_change(model, x, layer, name, array + _step(array, rng, PERTURBATION),
+                                   reference)
+        except Exception:  # noqa: BLE001 - the layer rejects a replaced attribute: not judged
+            continue
+        if not change > USED * max(output_scale, 1e-12):
+            continue
+        own = [v for v in layer.trainable_weights]
+        assigned = _assigned_in(type(layer), name)
+        kind = "NumPy array" if isinstance(vars(layer)[name], np.ndarray) else "backend tensor"
+        supporting = [f"its name '{name}' is a weight's name",
+                      "its values look drawn at random (not smooth, symmetric or repeated)"]
+        if own:
+            supporting.append(f"the layer creates {len(own)} other weight"
+                              f"{'s' if len(own) > 1 else ''} with add_weight")
+        if assigned:
+            supporting.append(f"it is assigned in {assigned}()")
+        findings.append(Finding(
+            "FD204", Severity.WARNING,
+            f"Layer {_describe(layer)} keeps '{name}' ({array.size} values) as a constant "
+            f"{kind}, not a weight",
+            f"'{name}' of shape {tuple(array.shape)} is used by the forward pass (perturbing it "
+            f"moves the outputs on {samples} samples by up to {change:.3g}), but it is a plain "
+            f"{kind}, not a variable created with add_weight: it is not among "
+            f"model.trainable_weights, gets no gradient, and keeps its initial values for the "
+            f"whole training. It looks like a forgotten weight because "
+            + "; ".join(supporting)
+            + ". If it is a constant on purpose (a fixed filter or projection), this is harmless.",
+            {"layer": getattr(layer, "name", "?"), "class": type(layer).__name__,
+             "attribute": name, "shape": list(array.shape), "parameters": int(array.size),
+             "kind": kind, "max_output_change": change, "assigned_in": assigned,
+             "layer_trainable_weights": len(own), "samples": samples},
+            {"layer": getattr(layer, "name", "?")},
+            Fix(f"Create '{name}' with add_weight so it is tracked and trained",
+                f"self.{name} = self.add_weight(shape={tuple(array.shape)}, "
+                f"initializer='glorot_uniform', name='{name}')  # in build()",
+                "safe"),
+        ))
+    return findings

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from functools import cached_property
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -11,11 +12,20 @@ from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.model_graph import output_layers
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.data import Batch
 from fitdoctor.probes import backends
-from fitdoctor.probes.loss import LossProbe, flatten
+from fitdoctor.probes.loss import LossProbe, stateless_forward, stateless_loss
 
 # Samples used to test whether one sample's target reaches another sample's loss gradient.
 COUPLING_SAMPLES = 8
+# The loss-interaction test: a batch of this many samples, in which samples 0 and 1 are each
+# replaced by one of the next two (positions beyond stay fixed).
+INTERACTION_BATCH = 6
+REPLACEMENT_CANDIDATES = 64
+# A per-sample loss makes the interaction exactly zero; float32 rounding of the four losses
+# leaves a few units in 1e-7 of their size, a coupled loss (1/B^2 of a squared difference)
+# several orders more.
+INTERACTION_TOLERANCE = 1e-5
 _BATCH = 9973  # a prime standing for the batch size while broadcasting shapes symbolically
 
 
@@ -81,6 +91,94 @@ def couples_samples(probe: LossProbe, output: int, ignored: int | None = None) -
     return bool(np.abs(after[1:] - before[1:]).max() > 1e-6 * scale), count
 
 
+class SampleInteraction:
+    """How much the loss of a batch depends jointly on two of its samples, measured with the
+    whole training loss (a compiled loss, an overridden `compute_loss`, or losses added in the
+    forward pass): L(a0, a1) - L(b0, a1) - L(a0, b1) + L(b0, b1), with samples 0 and 1 each
+    replaced by another sample of the data. When each sample's loss depends only on that
+    sample, this is zero whatever the model; when one sample's target meets another sample's
+    prediction (a broadcasting loss), it is not."""
+
+    def __init__(self, model: Any, sample: Batch) -> None:
+        import keras
+
+        self.model = model
+        self.count = min(INTERACTION_BATCH, sample.size)
+        first, second = _replacements(sample.take(REPLACEMENT_CANDIDATES))
+        self._variants = []
+        for swap0, swap1 in ((False, False), (True, False), (False, True), (True, True)):
+            index = np.arange(self.count)
+            if swap0:
+                index[0] = first
+            if swap1:
+                index[1] = second
+            self._variants.append(sample.select(index))
+        self._probe = LossProbe(model, self._variants[0], training=False)
+        self._trainable = [v.value for v in model.trainable_variables]
+        self._non_trainable = [v.value for v in model.non_trainable_variables]
+        self._metrics = [v.value for v in model.metrics_variables]
+        self._convert = keras.ops.convert_to_numpy
+
+    @cached_property
+    def losses(self) -> list[float]:
+        return [float(self._convert(stateless_loss(self.model, self._trainable, self._non_trainable,
+                                                   self._metrics, self._probe.tensors(batch),
+                                                   training=False)))
+                for batch in self._variants]
+
+    @property
+    def value(self) -> float:
+        same, first, second, both = self.losses
+        return same - first - second + both
+
+    @property
+    def coupled(self) -> bool:
+        scale = max(abs(v) for v in self.losses)
+        return bool(np.isfinite(scale) and abs(self.value) > INTERACTION_TOLERANCE * max(scale, 1e-12))
+
+    @cached_property
+    def forward_coupled(self) -> bool:
+        """Whether replacing sample 1 changes sample 0's outputs: a model that mixes samples
+        in its forward pass (FD205), whose loss then couples them too."""
+        import keras
+
+        def outputs(batch: Batch) -> list[np.ndarray]:
+            x = self._probe.tensors(batch)[0]
+            y_pred, _ = stateless_forward(self.model, self._trainable, self._non_trainable, x,
+                                          training=False)
+            return [np.asarray(self._convert(t))[0] for t in keras.tree.flatten(y_pred)]
+
+        return any(not np.allclose(a, b, rtol=1e-5, atol=1e-7)
+                   for a, b in zip(outputs(self._variants[0]), outputs(self._variants[2])))
+
+
+def _replacements(sample: Batch) -> tuple[int, int]:
+    """Two other samples to put in the place of samples 0 and 1: ones whose targets (or, for
+    a model that takes its targets as inputs, whose data) differ from theirs, so a coupling
+    cannot hide behind equal labels."""
+    leaves = sample.target_leaves() if sample.y is not None else sample.input_leaves()
+
+    def differs(a: int, b: int) -> bool:
+        return any(not np.array_equal(leaf[a], leaf[b]) for leaf in leaves)
+
+    first = next((k for k in range(2, sample.size) if differs(k, 0)), 2)
+    second = next((k for k in range(2, sample.size) if k != first and differs(k, 1)),
+                  3 if first != 3 else 2)
+    return first, second
+
+
+def broadcasting_pairs(outputs: list[tuple], leaves: list[tuple]) -> list[tuple[tuple, tuple, tuple]]:
+    """(output shape, data shape, broadcast shape) for every model output and data array
+    (targets, or inputs that may carry them) that broadcast to a tensor with two batch axes."""
+    pairs = []
+    for pred in outputs:
+        for leaf in leaves:
+            shape = broadcast(with_batch(leaf), with_batch(pred))
+            if shape is not None and shape.count(_BATCH) > 1:
+                pairs.append((with_batch(pred), with_batch(leaf), shape))
+    return pairs
+
+
 @register
 class LossBroadcast(Check):
     """
@@ -114,6 +212,62 @@ class LossBroadcast(Check):
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         probe = context.loss_probe
+        compiled = getattr(context.model, "_compile_loss", None) is not None
+        if compiled:
+            yield from self._compiled(context, probe)
+        if not compiled or _custom_loss(context.model, probe):
+            yield from self._measured(context)
+
+    def _measured(self, context: PreflightContext) -> Iterable[Finding]:
+        """A loss Keras's wrapper does not compute: `compute_loss` overridden, `add_loss`."""
+        sample = context.sample
+        if sample.size < 4:
+            raise Unsupported(f"{sample.size} samples; the loss-interaction test needs 4")
+        interaction = SampleInteraction(context.model, sample)
+        if not interaction.coupled or interaction.forward_coupled:
+            return
+        outputs = [tuple(p.shape) for p in context.predictions]
+        named = [(f"targets {symbolic(with_batch(leaf.shape))}", leaf.shape)
+                 for leaf in sample.target_leaves()]
+        named += [(f"input {_input_name(context.model, k)} {symbolic(with_batch(leaf.shape))}", leaf.shape)
+                  for k, leaf in enumerate(sample.input_leaves())]
+        pairs = [(name, pred, shape) for name, leaf_shape in named
+                 for pred, _, shape in broadcasting_pairs(outputs, [leaf_shape])]
+        evidence = {"interaction": round(interaction.value, 8),
+                    "losses": [round(v, 6) for v in interaction.losses],
+                    "samples": interaction.count,
+                    "output_shapes": [symbolic(with_batch(o)) for o in outputs]}
+        measured = (f"Measured on batches of {interaction.count} samples: replacing samples 0 and "
+                    f"1 together changes the loss by {abs(interaction.value):.3g} more than "
+                    f"replacing each alone predicts, so one sample's loss depends on another "
+                    f"sample's data; the model's outputs for each sample do not.")
+        if pairs:
+            name, pred, shape = pairs[0]
+            yield Finding(
+                self.code, Severity.ERROR,
+                f"The hand-written loss broadcasts predictions {symbolic(pred)} against "
+                f"{name} to {symbolic(shape)}",
+                f"{measured} A loss computed outside Keras's loss wrapper (an overridden "
+                f"compute_loss, add_loss) gets no shape reconciliation: an elementwise "
+                f"difference of {symbolic(pred)} and {name.split(' (')[0]} makes a "
+                f"{symbolic(shape)} tensor, every prediction is pulled towards every target "
+                f"of its batch, and the best the model can do is predict the batch mean.",
+                {**evidence, "broadcast_shape": symbolic(shape)},
+                {},
+                Fix("Give the targets the predictions' shape where the loss is computed",
+                    "y_true = keras.ops.reshape(y_true, keras.ops.shape(y_pred))", "safe"),
+            )
+        else:
+            yield Finding(
+                self.code, Severity.WARNING,
+                "The loss of each sample depends on other samples of its batch",
+                f"{measured} No data array broadcasts against an output, so this may be an "
+                f"in-batch loss by design (contrastive, triplet); otherwise the loss mixes "
+                f"samples and the model cannot learn a per-sample target.",
+                evidence, {}, None,
+            )
+
+    def _compiled(self, context: PreflightContext, probe: LossProbe) -> Iterable[Finding]:
         predictions, targets = context.predictions, context.targets
         if len(predictions) != len(targets):
             raise Unsupported(f"{len(predictions)} outputs against {len(targets)} target arrays")
@@ -158,6 +312,25 @@ class LossBroadcast(Check):
                     location,
                     _reshape_fix(y_pred.shape, y_true.shape, safety="advice"),
                 )
+
+
+def _custom_loss(model: Any, probe: LossProbe) -> bool:
+    """Whether training computes more than the compiled loss: an overridden `compute_loss`,
+    or losses added in the forward pass beyond the weight regularizers'."""
+    import keras
+
+    if type(model).compute_loss is not keras.Model.compute_loss:
+        return True
+    _, _, forward = stateless_forward(model, [v.value for v in model.trainable_variables],
+                                      [v.value for v in model.non_trainable_variables],
+                                      probe.tensors(probe.batch.take(2))[0], training=False,
+                                      return_losses=True)
+    return len(forward) > len(model._get_regularization_losses())
+
+
+def _input_name(model: Any, index: int) -> str:
+    names = [getattr(t, "name", None) for t in getattr(model, "inputs", None) or []]
+    return f"'{names[index]}'" if index < len(names) and names[index] else f"#{index}"
 
 
 def _reshape_fix(pred_shape: tuple, true_shape: tuple, safety: str = "safe") -> Fix:

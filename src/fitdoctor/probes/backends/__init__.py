@@ -12,9 +12,23 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any, Callable, Sequence
 
 
 def current() -> ModuleType:
     import keras
 
     return importlib.import_module(f"fitdoctor.probes.backends.{keras.backend.backend()}")
+
+
+def eager_repeated(value_and_grad: Callable) -> Callable:
+    """`repeated_value_and_grad` for an eager adapter: nothing to compile, so each call is its
+    `value_and_grad` of `fn(params, batch)` with the batch bound."""
+
+    def repeated_value_and_grad(fn: Callable) -> Callable[[Sequence, Any], tuple]:
+        def call(params: Sequence, batch: Any) -> tuple:
+            return value_and_grad(lambda tensors: fn(tensors, batch), params)
+
+        return call
+
+    return repeated_value_and_grad

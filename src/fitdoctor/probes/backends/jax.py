@@ -51,7 +51,8 @@ _COMPILED_STEPS: dict[Hashable, Callable] = {}
 def train_step(fn: Callable, optimizer: Any, variables: list,
                key: Hashable | None = None) -> tuple[Callable, Callable]:
     """A jitted optimizer step of `fn(params, batch)` starting from `variables` (which
-    `optimizer` was built on): `(step(batch) -> loss, params() -> NumPy values)`. The state
+    `optimizer` was built on): `(step(batch) -> (loss, gradient norm), params() -> NumPy
+    values)`. The state
     is passed in and out (`stateless_apply`); the variables keep their values. Steps made
     with the same `key` (same model, optimizer configuration up to its learning rate, and
     batch shapes) reuse one compiled function."""
@@ -63,7 +64,8 @@ def train_step(fn: Callable, optimizer: Any, variables: list,
         def compiled(params: list, slots: list, batch: Any) -> tuple:
             value, grads = gradient(params, batch)
             new_params, new_slots = optimizer.stateless_apply(slots, grads, params)
-            return value, new_params, new_slots
+            norm = jnp.sqrt(sum(jnp.sum(jnp.square(g)) for g in grads))
+            return value, norm, new_params, new_slots
 
         if key is not None:
             _COMPILED_STEPS.clear()  # one model at a time: keep memory bounded
@@ -71,9 +73,9 @@ def train_step(fn: Callable, optimizer: Any, variables: list,
 
     state = [[v.value for v in variables], [v.value for v in optimizer.variables]]
 
-    def step(batch: Any) -> float:
-        value, state[0], state[1] = compiled(state[0], state[1], batch)
-        return float(value)
+    def step(batch: Any) -> tuple[float, float]:
+        value, norm, state[0], state[1] = compiled(state[0], state[1], batch)
+        return float(value), float(norm)
 
     return step, (lambda: [np.asarray(p) for p in state[0]])
 

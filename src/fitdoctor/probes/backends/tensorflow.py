@@ -7,6 +7,8 @@ from typing import Any, Callable, Hashable, Sequence
 import numpy as np
 import tensorflow as tf
 
+from fitdoctor.probes.backends import eager_repeated
+
 _ZERO = tf.UnconnectedGradients.ZERO
 
 
@@ -52,25 +54,19 @@ def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.nd
     return call
 
 
-def repeated_value_and_grad(fn: Callable) -> Callable[[Sequence, Any], tuple[float, list[np.ndarray]]]:
-    """`call(params, batch) -> (value, grads)` of `fn(params, batch)`, for a gradient taken
-    again and again on the same shapes (the training monitor). Eager: a run makes a few such
-    measurements, and tracing costs more than they would save."""
-
-    def call(params: Sequence, batch: Any) -> tuple[float, list[np.ndarray]]:
-        return value_and_grad(lambda tensors: fn(tensors, batch), params)
-
-    return call
+# A gradient taken again and again on the same shapes (the training monitor): eager, as
+# a run makes a few such measurements and tracing costs more than they would save.
+repeated_value_and_grad = eager_repeated(value_and_grad)
 
 
 def train_step(fn: Callable, optimizer: Any, variables: list,
                key: Hashable | None = None) -> tuple[Callable, Callable]:
     """A compiled optimizer step of `fn(params, batch)` on `variables` (copies owned by the
-    caller): `(step(batch) -> loss, params() -> NumPy values)`. `key` (see the JAX adapter)
-    is not needed: tracing here costs far less than compiling there."""
+    caller): `(step(batch) -> (loss, gradient norm), params() -> NumPy values)`. `key` (see
+    the JAX adapter) is not needed: tracing here costs far less than compiling there."""
 
     @tf.function(reduce_retracing=True)
-    def step(batch: Any) -> tf.Tensor:
+    def step(batch: Any) -> tuple[tf.Tensor, tf.Tensor]:
         params = [v.value for v in variables]
         with tf.GradientTape() as tape:
             tape.watch(params)
@@ -78,9 +74,13 @@ def train_step(fn: Callable, optimizer: Any, variables: list,
         grads = [tf.convert_to_tensor(g) for g in
                  tape.gradient(value, params, unconnected_gradients=_ZERO)]
         optimizer.apply(grads, variables)
-        return value
+        return value, tf.linalg.global_norm(grads)
 
-    return (lambda batch: float(step(batch))), (lambda: [v.numpy() for v in variables])
+    def run(batch: Any) -> tuple[float, float]:
+        value, norm = step(batch)
+        return float(value), float(norm)
+
+    return run, (lambda: [v.numpy() for v in variables])
 
 
 def rng_state() -> object:

@@ -7,6 +7,8 @@ from typing import Any, Callable, Hashable, Sequence
 import numpy as np
 import torch
 
+from fitdoctor.probes.backends import eager_repeated
+
 
 def _leaves(values: Sequence[np.ndarray]) -> list[torch.Tensor]:
     from keras.src.backend.torch.core import get_device
@@ -42,29 +44,24 @@ def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.nd
     return call
 
 
-def repeated_value_and_grad(fn: Callable) -> Callable[[Sequence, Any], tuple[float, list[np.ndarray]]]:
-    """`call(params, batch) -> (value, grads)` of `fn(params, batch)`, for a gradient taken
-    again and again on the same shapes (the training monitor); eager, nothing to compile."""
-
-    def call(params: Sequence, batch: Any) -> tuple[float, list[np.ndarray]]:
-        return value_and_grad(lambda tensors: fn(tensors, batch), params)
-
-    return call
+# A gradient taken again and again on the same shapes (the training monitor): eager.
+repeated_value_and_grad = eager_repeated(value_and_grad)
 
 
 def train_step(fn: Callable, optimizer: Any, variables: list,
                key: Hashable | None = None) -> tuple[Callable, Callable]:
     """An eager optimizer step of `fn(params, batch)` on `variables` (copies owned by the
-    caller): `(step(batch) -> loss, params() -> NumPy values)`. `key` (see the JAX adapter)
-    is not needed: tracing here costs far less than compiling there."""
+    caller): `(step(batch) -> (loss, gradient norm), params() -> NumPy values)`. `key` (see
+    the JAX adapter) is not needed: tracing here costs far less than compiling there."""
 
-    def step(batch: Any) -> float:
+    def step(batch: Any) -> tuple[float, float]:
         tensors = [v.value.detach().requires_grad_(True) for v in variables]
         value = fn(tensors, batch)
         grads = _grads(value, tensors, create_graph=False)
         with torch.no_grad():
+            norm = torch.sqrt(sum(torch.sum(torch.square(g.detach())) for g in grads))
             optimizer.apply([g.detach() for g in grads], variables)
-        return float(value.detach().cpu())
+        return float(value.detach().cpu()), float(norm.cpu())
 
     return step, (lambda: [v.value.detach().cpu().numpy() for v in variables])
 

@@ -1,0 +1,53 @@
+"""The gradient-cliff judgement (FD304's third measurement) on short runs with known shapes.
+
+A short run of a real recurrent network is chaotic (whether a spike falls inside its 40 steps
+depends on the backend's initial weights), so the judgement is tested on recorded runs."""
+
+import math
+
+import numpy as np
+import pytest
+
+from fitdoctor.checks.optimisation.gradient_cliff import first_cliff
+from fitdoctor.probes.short_run import ShortRun
+
+
+def _run(losses, norms):
+    return ShortRun(initial=losses[0], final=losses[-1], losses=list(losses), gradient_norms=list(norms))
+
+
+def _noisy(steps, seed=0):
+    rng = np.random.default_rng(seed)
+    return list(1.0 + 0.2 * rng.standard_normal(steps)), list(1.0 + 0.3 * rng.random(steps))
+
+
+def test_a_gradient_spike_with_an_ordinary_loss_is_a_cliff():
+    losses, norms = _noisy(40)
+    norms[33] = 18.0  # the bench case's ReLU SimpleRNN, measured on TensorFlow: 14 against 0.75
+    cliff = first_cliff(_run(losses, norms))
+    assert cliff is not None and cliff.step == 33
+    assert cliff.factor == pytest.approx(18.0 / np.median(norms[:33]))
+
+
+def test_a_non_finite_gradient_with_a_finite_loss_is_a_cliff():
+    losses, norms = _noisy(20)
+    norms[12] = math.inf
+    assert first_cliff(_run(losses, norms)).step == 12
+
+
+def test_a_rate_that_overshoots_is_not_a_cliff():
+    """On a quadratic bowl the loss grows with the square of the gradient, step by step."""
+    growth = [1.5 ** k for k in range(30)]
+    assert first_cliff(_run([g * g for g in growth], growth)) is None
+
+
+def test_a_hard_batch_is_not_a_cliff():
+    """An outlier batch: its error is 12x larger, so its gradient is 12x and its loss 144x."""
+    losses, norms = _noisy(40, seed=1)
+    norms[20], losses[20] = 12.0 * norms[20], 144.0 * losses[20]
+    assert first_cliff(_run(losses, norms)) is None
+
+
+def test_ordinary_noise_is_not_a_cliff():
+    for seed in range(20):
+        assert first_cliff(_run(*_noisy(40, seed))) is None

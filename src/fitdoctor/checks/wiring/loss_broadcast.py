@@ -190,6 +190,13 @@ class LossBroadcast(Check):
         (ranks differing by one with a trailing 1) are reported as `info`, because a
         hand-written loss or training loop would broadcast them.
 
+        A loss computed outside Keras's loss wrapper (an overridden `compute_loss`, `add_loss`
+        in a layer that receives the targets as an input) is measured as a whole: with samples
+        0 and 1 of a 6-sample batch each replaced by another sample, the interaction
+        L(a0,a1) - L(b0,a1) - L(a0,b1) + L(b0,b1) is zero for any per-sample loss. An error
+        when it is not and an output broadcasts against a data array to two batch axes; `info`
+        when no shape explains it (an in-batch loss may be meant).
+
     Why it breaks training:
         With `y_pred` of shape (B, 1, 1, 1) and `y_true` of shape (B,), MSE computes a
         (B, 1, 1, B) tensor: every prediction is pulled towards the mean target of its batch.
@@ -258,8 +265,10 @@ class LossBroadcast(Check):
                     "y_true = keras.ops.reshape(y_true, keras.ops.shape(y_pred))", "safe"),
             )
         else:
+            # No shape explains it: an in-batch loss by design (contrastive, triplet) looks
+            # the same, so this is said, not alarmed.
             yield Finding(
-                self.code, Severity.WARNING,
+                self.code, Severity.INFO,
                 "The loss of each sample depends on other samples of its batch",
                 f"{measured} No data array broadcasts against an output, so this may be an "
                 f"in-batch loss by design (contrastive, triplet); otherwise the loss mixes "

@@ -63,11 +63,15 @@ def computes_loss(model: Any, x: Any) -> bool:
         return True
     if type(model).compute_loss is not keras.Model.compute_loss:
         return True
-    trainable = [v.value for v in model.trainable_variables]
-    non_trainable = [v.value for v in model.non_trainable_variables]
-    _, _, forward = stateless_forward(model, trainable, non_trainable, x, training=False,
-                                      return_losses=True)
-    return bool(forward)
+    return bool(forward_losses(model, x))
+
+
+def forward_losses(model: Any, x: Any) -> list[Any]:
+    """The losses one stateless forward pass on `x` adds (`add_loss`, regularizers)."""
+    _, _, losses = stateless_forward(model, [v.value for v in model.trainable_variables],
+                                     [v.value for v in model.non_trainable_variables], x,
+                                     training=False, return_losses=True)
+    return losses
 
 
 class LossProbe:

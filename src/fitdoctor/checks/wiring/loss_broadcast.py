@@ -14,7 +14,7 @@ from fitdoctor.checks.model_graph import output_layers
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.data import Batch
 from fitdoctor.probes import backends
-from fitdoctor.probes.loss import LossProbe, stateless_forward, stateless_loss
+from fitdoctor.probes.loss import LossProbe, forward_losses, stateless_forward, stateless_loss
 
 # Samples used to test whether one sample's target reaches another sample's loss gradient.
 COUPLING_SAMPLES = 8
@@ -330,10 +330,7 @@ def _custom_loss(model: Any, probe: LossProbe) -> bool:
 
     if type(model).compute_loss is not keras.Model.compute_loss:
         return True
-    _, _, forward = stateless_forward(model, [v.value for v in model.trainable_variables],
-                                      [v.value for v in model.non_trainable_variables],
-                                      probe.tensors(probe.batch.take(2))[0], training=False,
-                                      return_losses=True)
+    forward = forward_losses(model, probe.tensors(probe.batch.take(2))[0])
     return len(forward) > len(model._get_regularization_losses())
 
 

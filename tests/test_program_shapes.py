@@ -60,10 +60,12 @@ def test_custom_train_step_is_diagnosed_from_its_compiled_loss_or_skipped():
     # compute_loss() in train_step: the compiled loss is what is minimised, so the
     # loss-based checks ran (FD301 needs the curvature of that loss).
     assert "FD301" not in _skipped(with_loss)
-    # No compiled loss: the loss-based checks say why they skipped, once.
+    # No compiled loss: FD201 measures the loss train_step reports (it is per-sample here),
+    # the gradient-based checks say why they skipped, once.
     assert [f.code for f in without_loss.findings] == ["FD902"]
-    assert {"FD201", "FD301", "FD302"} <= _skipped(without_loss)
-    assert "computes no loss" in without_loss.findings[0].evidence["skipped"]["FD301"]
+    assert {"FD301", "FD302"} <= _skipped(without_loss)
+    assert "FD201" not in _skipped(without_loss)
+    assert "inside the model's own train_step" in without_loss.findings[0].evidence["skipped"]["FD301"]
 
 
 @tensorflow_only

@@ -55,8 +55,16 @@ def _unsupported(state: RunState) -> list[Finding]:
         return []
     return [Finding(
         "FD902", Severity.INFO, f"{len(state.skipped)} check(s) could not analyse this program",
-        "; ".join(f"{code}: {why}" for code, why in sorted(state.skipped.items())),
+        "; ".join(f"{', '.join(codes)}: {why}" for why, codes in _by_reason(state.skipped).items()),
         {"skipped": dict(sorted(state.skipped.items()))}, {}, None)]
+
+
+def _by_reason(skipped: dict[str, str]) -> dict[str, list[str]]:
+    """Codes grouped by the reason they were skipped, in code order."""
+    reasons: dict[str, list[str]] = {}
+    for code, why in sorted(skipped.items()):
+        reasons.setdefault(why, []).append(code)
+    return reasons
 
 
 def _build(program: Program) -> None:

@@ -34,12 +34,17 @@ class LossHistory:
     # The monitor's latest measurements (probes/training.py Measurement), oldest first.
     measurements: list[Any] = field(default_factory=list)
     fingerprints: list[Fingerprint] = field(default_factory=list)
+    # (gradient norm, probe loss) of every measurement that had both, oldest first: a few
+    # floats per measurement, for gradient cliffs across the whole run.
+    gradients: list[tuple[float, float]] = field(default_factory=list)
 
     def record(self, loss: float) -> None:
         self.losses.append(float(loss))
 
     def add_measurement(self, measurement: Any) -> None:
         self.measurements = (self.measurements + [measurement])[-KEPT:]
+        if measurement.gradient_norm is not None and measurement.loss is not None:
+            self.gradients.append((measurement.gradient_norm, measurement.loss))
 
     def add_fingerprint(self, fingerprint: Fingerprint) -> None:
         self.fingerprints = (self.fingerprints + [fingerprint])[-KEPT:]

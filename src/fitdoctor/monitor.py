@@ -126,17 +126,41 @@ class Monitor(keras.callbacks.Callback):
                        "fitdoctor.Monitor(probe=(x, y)) to measure predictions, dead units and "
                        "gradients." if data is None else "The training data sample has no targets.")
             return
-        self._probe = TrainingProbe(self.model, batch)
+        try:
+            self._probe = TrainingProbe(self.model, batch)
+        except Exception as error:  # noqa: BLE001 - e.g. a stateful RNN that needs its batch size
+            self._skip(f"The model cannot run statelessly on the probe batch ({error}).")
+            return
+        if not self._probe.differentiable:
+            self._not_measured("The loss is computed inside the model's own train_step, which "
+                               "fitdoctor cannot differentiate; predictions and layer outputs are "
+                               "still measured.", ["FD303", "FD304"])
+        elif self.run.history.initial is None:
+            # Symptoms and runtime causes are judged against where training started; under
+            # `fitdoctor run` pre-flight measured it, standalone it costs one forward pass.
+            from fitdoctor.probes import rng
+
+            began = time.perf_counter()
+            try:
+                with rng.preserved():
+                    self.run.history.initial = self._probe.loss()
+            except Exception as error:  # noqa: BLE001
+                self._add([check_error("monitor", error)])
+                self._probe = None
+            self._spent += time.perf_counter() - began
 
     def _skip(self, why: str) -> None:
-        """Measurements on the probe batch are not possible: said once per run (FD902)."""
+        """Measurements on the probe batch are not possible."""
         self._probe = None
-        if any(f.code == "FD902" and f.evidence.get("monitor") for f in self.run.findings):
+        self._not_measured(why, ["FD405", "FD206", "FD303", "FD304"])
+
+    def _not_measured(self, why: str, skipped: list[str]) -> None:
+        """Said once per run (FD902)."""
+        if any(f.code == "FD902" and f.evidence.get("monitor") == why for f in self.run.findings):
             return
         self._add([Finding(
-            "FD902", Severity.INFO, "The monitor measures no probe batch: FD405, FD206, FD303 "
-            "and FD304 are not judged during training", why,
-            {"monitor": why, "skipped": ["FD405", "FD206", "FD303", "FD304"]}, {}, None)])
+            "FD902", Severity.INFO, f"The monitor does not judge {', '.join(skipped)} during training",
+            why, {"monitor": why, "skipped": skipped}, {}, None)])
 
     # -- hooks -----------------------------------------------------------------------------
 
@@ -266,16 +290,18 @@ class Monitor(keras.callbacks.Callback):
         return {f.code for f in self.run.findings}
 
     def _judge_measurement(self, measurement: Any) -> None:
-        from fitdoctor.checks.symptoms.runtime_causes import dead_units_now, gradient_causes
+        from fitdoctor.checks.symptoms.runtime_causes import dead_units_now, gradient_causes, gradient_cliff_now
 
         known = self._known()
         new: list[Finding] = []
         try:
             if "FD206" not in known and self._settings.wants("FD206"):
-                finding = dead_units_now(measurement)
+                finding = dead_units_now(measurement, self.run.history.reference)
                 if finding:
                     new.append(finding)
-            for finding in gradient_causes(measurement, self.run.history.reference):
+            causes = gradient_causes(measurement, self.run.history.reference)
+            found = gradient_cliff_now(self.run.history, self.model.optimizer, measurement.at)
+            for finding in causes + ([found] if found else []):
                 if finding.code not in known and self._settings.wants(finding.code):
                     new.append(finding)
                     known.add(finding.code)

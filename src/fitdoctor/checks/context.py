@@ -15,6 +15,7 @@ from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
 from fitdoctor.probes.loss import LossProbe, computes_loss, flatten
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer, minibatches, train_copy
+from fitdoctor.probes.train_step import overrides_train_step
 from fitdoctor.program import Program
 
 # Samples used by gradient / curvature probes and by the activation recording.
@@ -49,19 +50,30 @@ class PreflightContext:
         return self.program.data.sample
 
     @cached_property
-    def _probe(self) -> LossProbe:
-        self.layer_records  # a model that cannot run is reported once, as unsupported
+    def _no_loss(self) -> Unsupported | None:
+        """Why no loss can be probed, decided once."""
         compiled = getattr(self.model, "_compile_loss", None) is not None
         if self.sample.y is None and compiled:
-            raise Unsupported("the training data has no targets")
+            return Unsupported("the training data has no targets")
         if not computes_loss(self.model, self.sample.take(ACTIVATION_SAMPLES).x):
-            raise Unsupported("the model computes no loss (none compiled, none added)")
+            if overrides_train_step(self.model):
+                return Unsupported("the loss is computed inside the model's own train_step, "
+                                   "which only FD201 measures")
+            return Unsupported("the model computes no loss (none compiled, none added)")
+        return None
+
+    @cached_property
+    def _probe(self) -> LossProbe:
+        self.layer_records  # a model that cannot run is reported once, as unsupported
+        if self._no_loss is not None:
+            raise self._no_loss
         return LossProbe(self.model, self.sample.take(PROBE_SAMPLES))
 
     @cached_property
     def _loss_failure(self) -> str | None:
+        probe = self._probe  # no loss at all is unsupported as such, not a failing loss
         try:
-            self._probe.value_and_grad()
+            probe.value_and_grad()
         except Exception as error:  # noqa: BLE001 - the user's loss rejects these targets (FD106)
             return f"the compiled loss fails on a sample batch ({type(error).__name__}: {str(error)[:200]})"
         return None

@@ -23,7 +23,7 @@ import numpy as np
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import LayerRecord, record_layers
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
-from fitdoctor.probes.loss import LossProbe, stateless_forward, stateless_loss
+from fitdoctor.probes.loss import LossProbe, computes_loss, stateless_forward, stateless_loss
 
 # Samples of the probe batch the monitor measures on: few enough that a measurement costs a
 # handful of training steps; a unit active on fewer than 1 in 64 inputs is nearly dead anyway.
@@ -38,6 +38,7 @@ class Measurement:
     epoch: int  # epochs completed when it was made
     at: str  # "epoch N" / "step N", as findings report it
     loss: float | None = None
+    gradient_norm: float | None = None  # of the whole loss gradient, over all weights
     groups: list[LayerGradient] = field(default_factory=list)
     records: list[LayerRecord] = field(default_factory=list)
     predictions: list[np.ndarray] = field(default_factory=list)
@@ -108,6 +109,9 @@ class TrainingProbe:
         self._value_and_grad: Any = None
         self._loss: Any = None
         self._x, self._y, self._sw = _tensors(batch.x), _tensors(batch.y), _tensors(batch.sample_weight)
+        # A loss computed only inside the model's own train_step cannot be differentiated
+        # here: predictions and layer outputs are still measured.
+        self.differentiable = computes_loss(model, self._x)
 
     def predictions(self) -> list[np.ndarray]:
         """The model's outputs on the probe inputs (inference mode), flattened."""
@@ -118,6 +122,17 @@ class TrainingProbe:
                                        [v.value for v in model.non_trainable_variables], self._x,
                                        training=False)
         return [np.asarray(keras.ops.convert_to_numpy(o)) for o in keras.tree.flatten(outputs)]
+
+    def loss(self) -> float:
+        """The training loss on the probe batch at the current weights, without gradients."""
+        import keras
+
+        model = self.model
+        value = stateless_loss(model, [v.value for v in model.trainable_variables],
+                               [v.value for v in model.non_trainable_variables],
+                               [v.value for v in model.metrics_variables], (self._x, self._y, self._sw),
+                               training=True)
+        return float(keras.ops.convert_to_numpy(value))
 
     def gradient(self) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         """The training loss on the probe batch, the weights and the loss gradient (compiled
@@ -144,8 +159,10 @@ class TrainingProbe:
         result.predictions = self.predictions()
         result.targets = batch.target_leaves()
         result.records = record_layers(self.model, batch.x)
-        if gradients and self.model.trainable_variables:
+        if gradients and self.differentiable and self.model.trainable_variables:
             result.loss, params, grads = self.gradient()
+            with np.errstate(over="ignore", invalid="ignore"):
+                result.gradient_norm = float(np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads)))
             result.groups = group_by_layer(self.model, params, grads, result.records)
         result.seconds = time.perf_counter() - began
         return result

@@ -13,11 +13,10 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.findings import Finding, Fix, Severity
-from fitdoctor.probes.short_run import ShortRun
 
 # A step's gradient norm at least this many times the median of the steps before it...
 SPIKE_FACTOR = 10.0
@@ -44,10 +43,11 @@ class Cliff:
         return self.norm / max(self.typical_norm, 1e-30)
 
 
-def first_cliff(run: ShortRun) -> Cliff | None:
-    """The first step of `run` whose gradient spikes while its loss does not."""
-    norms, losses = run.gradient_norms, run.losses
-    for step in range(BASELINE_STEPS, min(len(norms), len(losses))):
+def first_cliff(norms: Sequence[float], losses: Sequence[float],
+                baseline: int = BASELINE_STEPS) -> Cliff | None:
+    """The first of a series of (gradient norm, loss) measurements, each after `baseline`
+    others, whose gradient spikes while its loss does not."""
+    for step in range(baseline, min(len(norms), len(losses))):
         typical_norm = statistics.median(norms[:step])
         typical_loss = statistics.median(losses[:step])
         norm, loss = norms[step], losses[step]
@@ -61,7 +61,7 @@ def first_cliff(run: ShortRun) -> Cliff | None:
     return None
 
 
-def _clips(optimizer: Any) -> bool:
+def clips(optimizer: Any) -> bool:
     optimizer = getattr(optimizer, "inner_optimizer", optimizer)
     return any(getattr(optimizer, name, None) for name in ("clipnorm", "clipvalue", "global_clipnorm"))
 
@@ -70,10 +70,10 @@ def cliff_findings(code: str, context: PreflightContext) -> Iterable[Finding]:
     """FD304 from the short run with the user's optimizer: a gradient spike while the loss
     was ordinary. An error when the run then diverged, or the spike is CERTAIN_FACTOR times
     the typical gradient; a smaller spike in a run that recovered is not reported."""
-    if _clips(context.model.optimizer):
+    if clips(context.model.optimizer):
         return  # a spike is clipped before it reaches the weights
     run = context.user_short_run
-    cliff = first_cliff(run)
+    cliff = first_cliff(run.gradient_norms, run.losses)
     if cliff is None or not (run.diverged or cliff.factor >= CERTAIN_FACTOR):
         return
     after = ("the run then diverged" if run.diverged else

@@ -18,20 +18,29 @@ Where the thresholds come from:
   gradient < 1e-7, which at the end of a healthy run (loss near 0) is normal, so ours is a
   ratio. As AUTOTRAINER does (its gradient symptoms only count while accuracy stays low),
   gradient ratios are judged only while the probe loss is above half its starting value:
-  near a minimum gradients are small and noisy everywhere, and a ratio means nothing.
+  near a minimum gradients are small and noisy everywhere, and a ratio means nothing. The
+  same holds for FD206: units that die while the loss keeps falling (a wide layer pruned by
+  training) cost capacity the model evidently does not need.
 - FD304: the ratio >= 1e3 across >= 3 weighted layers (AUTOTRAINER: 70, which healthy
   CNNs with a wide first layer exceed), or a non-finite gradient with finite weights and a
-  finite loss on the probe (AUTOTRAINER: any NaN gradient).
+  finite loss on the probe (AUTOTRAINER: any NaN gradient), or a gradient cliff across the
+  monitor's measurements: the probe gradient's norm CERTAIN_FACTOR (30) times the median of
+  at least CLIFF_BASELINE earlier measurements while the probe loss grew by at most the
+  square root of that (checks/optimisation/gradient_cliff.py, the pre-flight short run's
+  judgement; an optimizer that clips is exempt). Judged also after the loss has fallen: a
+  cliff late in training is exactly what develops.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from fitdoctor.checks.model_graph import activation_name
 from fitdoctor.checks.optimisation import exploding_gradients as exploding
+from fitdoctor.checks.optimisation import gradient_cliff as cliff
 from fitdoctor.checks.optimisation import vanishing_gradients as vanishing
 from fitdoctor.checks.wiring import dead_units
 from fitdoctor.findings import Finding, Fix, Severity
@@ -40,9 +49,22 @@ from fitdoctor.probes.gradients import kernel_chain, layer_table
 
 # Gradient ratios are judged only while the probe loss is above this share of where it started.
 STILL_LEARNING = 0.5
+# Measurements that set the typical gradient before a cliff can be judged (fewer than the
+# short run's steps: measurements are rarer, and each is on the same probe batch).
+CLIFF_BASELINE = 3
 
 
-def dead_units_now(measurement: Any) -> Finding | None:
+def learned(measurement: Any, reference_loss: float | None) -> bool:
+    """Whether the probe loss has fallen below STILL_LEARNING of where it started: then a
+    gradient ratio or a share of dead units no longer explains a failure to train."""
+    loss = measurement.loss
+    return (reference_loss is not None and np.isfinite(reference_loss) and loss is not None
+            and loss < STILL_LEARNING * reference_loss)
+
+
+def dead_units_now(measurement: Any, reference_loss: float | None) -> Finding | None:
+    if learned(measurement, reference_loss):
+        return None
     for record in first_calls(measurement.records):
         layer = record.layer
         name = activation_name(layer)
@@ -98,7 +120,7 @@ def gradient_causes(measurement: Any, reference_loss: float | None) -> list[Find
             f"step writes NaN into the weights.",
             {"nonfinite_variables": bad, "loss": loss, "samples": samples, "step": measurement.step},
             {}, exploding._fix(), detected_at=measurement.at)]
-    if reference_loss is not None and np.isfinite(reference_loss) and loss < STILL_LEARNING * reference_loss:
+    if learned(measurement, reference_loss):
         return []
     chain = kernel_chain(groups)
     findings = []
@@ -134,6 +156,31 @@ def gradient_causes(measurement: Any, reference_loss: float | None) -> list[Find
                 "suits the output layer throws the input-side layers far away.",
                 common, {"layer": first.name}, exploding._fix(), detected_at=measurement.at))
     return findings
+
+
+def gradient_cliff_now(history: Any, optimizer: Any, at: str) -> Finding | None:
+    """FD304 when the latest measurement's gradient is a cliff against the earlier ones."""
+    series = history.gradients
+    if len(series) <= CLIFF_BASELINE or cliff.clips(optimizer):
+        return None
+    norms, losses = [n for n, _ in series], [loss for _, loss in series]
+    found = cliff.first_cliff(norms, losses, baseline=len(series) - 1)  # the latest alone
+    if found is None or not math.isfinite(found.norm) or found.factor < cliff.CERTAIN_FACTOR:
+        return None
+    return Finding(
+        "FD304", Severity.ERROR,
+        f"During training the gradient jumped to {found.norm:.4g}, {found.factor:.0f}x its "
+        f"typical size, while the loss stayed ordinary",
+        f"At {at} the norm of the loss gradient on the probe batch was {found.norm:.4g}; over the "
+        f"{found.step} measurements before it, it was typically {found.typical_norm:.3g}, and the "
+        f"probe loss was {found.loss:.4g} (typically {found.typical_loss:.4g}). A gradient that grows "
+        f"by {found.factor:.0f}x while the loss does not is a cliff in the loss surface, the "
+        f"signature of exploding gradients (recurrent layers with unbounded activations, deep "
+        f"products of large Jacobians): the next update of that size throws the weights away.",
+        {"gradient_norm": found.norm, "typical_gradient_norm": found.typical_norm,
+         "spike_factor": round(found.factor, 2), "loss": found.loss, "typical_loss": found.typical_loss,
+         "measurements": len(series)},
+        {}, exploding._fix(), detected_at=at)
 
 
 def curvature_now(model: Any, batch: Any, at: str, seconds: float) -> Finding | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.data import Batch
 from fitdoctor.probes import backends
 from fitdoctor.probes.loss import LossProbe, forward_losses, stateless_forward, stateless_loss
+from fitdoctor.probes.train_step import TrainStepLoss, overrides_train_step
 
 # Samples used to test whether one sample's target reaches another sample's loss gradient.
 COUPLING_SAMPLES = 8
@@ -99,10 +100,12 @@ class SampleInteraction:
     sample, this is zero whatever the model; when one sample's target meets another sample's
     prediction (a broadcasting loss), it is not."""
 
-    def __init__(self, model: Any, sample: Batch) -> None:
+    def __init__(self, model: Any, sample: Batch,
+                 loss_of: Callable[[Batch], float] | None = None) -> None:
         import keras
 
         self.model = model
+        self._loss_of = loss_of or self._training_loss
         self.count = min(INTERACTION_BATCH, sample.size)
         first, second = _replacements(sample.take(REPLACEMENT_CANDIDATES))
         self._variants = []
@@ -119,12 +122,14 @@ class SampleInteraction:
         self._metrics = [v.value for v in model.metrics_variables]
         self._convert = keras.ops.convert_to_numpy
 
+    def _training_loss(self, batch: Batch) -> float:
+        return float(self._convert(stateless_loss(self.model, self._trainable, self._non_trainable,
+                                                  self._metrics, self._probe.tensors(batch),
+                                                  training=False)))
+
     @cached_property
     def losses(self) -> list[float]:
-        return [float(self._convert(stateless_loss(self.model, self._trainable, self._non_trainable,
-                                                   self._metrics, self._probe.tensors(batch),
-                                                   training=False)))
-                for batch in self._variants]
+        return [self._loss_of(batch) for batch in self._variants]
 
     @property
     def value(self) -> float:
@@ -136,20 +141,23 @@ class SampleInteraction:
         scale = max(abs(v) for v in self.losses)
         return bool(np.isfinite(scale) and abs(self.value) > INTERACTION_TOLERANCE * max(scale, 1e-12))
 
+    def _outputs(self, variant: int) -> list[np.ndarray]:
+        import keras
+
+        x = self._probe.tensors(self._variants[variant])[0]
+        y_pred, _ = stateless_forward(self.model, self._trainable, self._non_trainable, x, training=False)
+        return [np.asarray(self._convert(t)) for t in keras.tree.flatten(y_pred)]
+
+    @cached_property
+    def output_shapes(self) -> list[tuple]:
+        return [tuple(output.shape) for output in self._outputs(0)]
+
     @cached_property
     def forward_coupled(self) -> bool:
         """Whether replacing sample 1 changes sample 0's outputs: a model that mixes samples
         in its forward pass (FD205), whose loss then couples them too."""
-        import keras
-
-        def outputs(batch: Batch) -> list[np.ndarray]:
-            x = self._probe.tensors(batch)[0]
-            y_pred, _ = stateless_forward(self.model, self._trainable, self._non_trainable, x,
-                                          training=False)
-            return [np.asarray(self._convert(t))[0] for t in keras.tree.flatten(y_pred)]
-
-        return any(not np.allclose(a, b, rtol=1e-5, atol=1e-7)
-                   for a, b in zip(outputs(self._variants[0]), outputs(self._variants[2])))
+        return any(not np.allclose(a[0], b[0], rtol=1e-5, atol=1e-7)
+                   for a, b in zip(self._outputs(0), self._outputs(2)))
 
 
 def _replacements(sample: Batch) -> tuple[int, int]:
@@ -190,8 +198,10 @@ class LossBroadcast(Check):
         (ranks differing by one with a trailing 1) are reported as `info`, because a
         hand-written loss or training loop would broadcast them.
 
-        A loss computed outside Keras's loss wrapper (an overridden `compute_loss`, `add_loss`
-        in a layer that receives the targets as an input) is measured as a whole: with samples
+        A loss computed outside Keras's loss wrapper (an overridden `compute_loss` or
+        `train_step`, `add_loss` in a layer that receives the targets as an input) is measured
+        as a whole (a `train_step` by the loss it reports, run without updates,
+        probes/train_step.py): with samples
         0 and 1 of a 6-sample batch each replaced by another sample, the interaction
         L(a0,a1) - L(b0,a1) - L(a0,b1) + L(b0,b1) is zero for any per-sample loss. An error
         when it is not and an output broadcasts against a data array to two batch axes; `info`
@@ -215,25 +225,34 @@ class LossBroadcast(Check):
     """
 
     code = "FD201"
-    needs = "a sample batch with targets and the compiled loss"
+    needs = "a sample batch and a loss: compiled, compute_loss, add_loss or train_step"
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
-        probe = context.loss_probe
-        compiled = getattr(context.model, "_compile_loss", None) is not None
+        model = context.model
+        compiled = getattr(model, "_compile_loss", None) is not None
+        reported: list[Finding] = []
         if compiled:
-            yield from self._compiled(context, probe)
-        if not compiled or _custom_loss(context.model, probe):
+            reported = list(self._compiled(context, context.loss_probe))
+            yield from reported
+        if any(f.severity == Severity.ERROR for f in reported):
+            return
+        if overrides_train_step(model):
+            yield from self._measured(context, _train_step_loss(model), "the model's own train_step")
+        elif not compiled or _custom_loss(model, context.loss_probe):
+            context.loss_probe  # a model that computes no loss is reported once, as unsupported
             yield from self._measured(context)
 
-    def _measured(self, context: PreflightContext) -> Iterable[Finding]:
-        """A loss Keras's wrapper does not compute: `compute_loss` overridden, `add_loss`."""
+    def _measured(self, context: PreflightContext, loss_of: Callable[[Batch], float] | None = None,
+                  where: str = "an overridden compute_loss, add_loss") -> Iterable[Finding]:
+        """A loss Keras's wrapper does not compute: `compute_loss` or `train_step`
+        overridden, `add_loss`."""
         sample = context.sample
         if sample.size < 4:
             raise Unsupported(f"{sample.size} samples; the loss-interaction test needs 4")
-        interaction = SampleInteraction(context.model, sample)
+        interaction = SampleInteraction(context.model, sample, loss_of)
         if not interaction.coupled or interaction.forward_coupled:
             return
-        outputs = [tuple(p.shape) for p in context.predictions]
+        outputs = interaction.output_shapes
         named = [(f"targets {symbolic(with_batch(leaf.shape))}", leaf.shape)
                  for leaf in sample.target_leaves()]
         named += [(f"input {_input_name(context.model, k)} {symbolic(with_batch(leaf.shape))}", leaf.shape)
@@ -254,8 +273,8 @@ class LossBroadcast(Check):
                 self.code, Severity.ERROR,
                 f"The hand-written loss broadcasts predictions {symbolic(pred)} against "
                 f"{name} to {symbolic(shape)}",
-                f"{measured} A loss computed outside Keras's loss wrapper (an overridden "
-                f"compute_loss, add_loss) gets no shape reconciliation: an elementwise "
+                f"{measured} A loss computed outside Keras's loss wrapper ({where}) gets no "
+                f"shape reconciliation: an elementwise "
                 f"difference of {symbolic(pred)} and {name.split(' (')[0]} makes a "
                 f"{symbolic(shape)} tensor, every prediction is pulled towards every target "
                 f"of its batch, and the best the model can do is predict the batch mean.",
@@ -332,6 +351,21 @@ def _custom_loss(model: Any, probe: LossProbe) -> bool:
         return True
     forward = forward_losses(model, probe.tensors(probe.batch.take(2))[0])
     return len(forward) > len(model._get_regularization_losses())
+
+
+def _train_step_loss(model: Any) -> Callable[[Batch], float]:
+    """The loss the model's own train_step reports; a step that cannot be run outside fit, or
+    reports no single loss (a GAN's two), leaves FD201 unsupported, not crashed."""
+    probe = TrainStepLoss(model)
+
+    def loss(batch: Batch) -> float:
+        try:
+            return probe.loss(batch)
+        except Exception as error:  # noqa: BLE001 - the user's own code, run outside fit
+            raise Unsupported(f"the model's train_step could not be measured ({type(error).__name__}: "
+                              f"{str(error)[:200]})") from error
+
+    return loss
 
 
 def _input_name(model: Any, index: int) -> str:

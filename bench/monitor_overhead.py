@@ -3,7 +3,8 @@
 Alternates, in one process, the same fit with and without `fitdoctor.Monitor` (with a probe
 batch, so every measurement runs): (a) a CNN of about 1M parameters on 10k synthetic 32x32x3
 images, batch 64, 2 epochs; (b) a tiny MLP with very short steps. Prints the median ratio of
-each pair (target: at most 1.05). Then runs `fitdoctor run --json` on the seed programs in
+each pair (target: at most 1.05); and (c) a toy full-batch fit of 300 one-step epochs,
+the worst case for per-epoch work. Then runs `fitdoctor run --json` on the seed programs in
 examples/seeds/ and prints where the first error-level finding was established against the
 epochs their authors ran. About 10 minutes on 2 CPU cores; not part of CI.
 
@@ -57,6 +58,17 @@ def mlp():
                               keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy")
     return model, x, y, dict(batch_size=32, epochs=10)
+
+
+def many_epochs():
+    """A toy full-batch fit of 300 one-step epochs: the worst case for per-epoch work (the
+    monitor judges the loss history after every epoch)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 4)).astype("float32")
+    y = (2 * x[:, :1]).astype("float32")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    return model, x, y, dict(batch_size=200, epochs=300)
 
 
 def timed(build, monitored: bool) -> tuple[float, float, int]:
@@ -115,6 +127,7 @@ def main() -> None:
     print(f"backend {keras.backend.backend()}, {os.cpu_count()} CPUs", flush=True)
     overhead("(a) CNN 1.07M parameters, 10k 32x32x3, batch 64, 2 epochs", cnn, args.repeats)
     overhead("(b) tiny MLP, 20k samples, batch 32, 10 epochs", mlp, args.repeats)
+    overhead("(c) toy full-batch MLP, 300 one-step epochs", many_epochs, args.repeats)
     if not args.skip_seeds:
         seeds()
 

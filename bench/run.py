@@ -15,8 +15,9 @@ a timeout counts as a miss, or as no alarm, and is listed):
 
 Scoring:
   - fitdoctor's ranked list: the findings of severity error or warning and kind cause or
-    symptom, a symptom that names ``explained_by`` counted under that cause, in the report's
-    order (runs in order; errors before warnings across runs), each code once;
+    symptom, a finding that names ``explained_by`` (a symptom, or a rate judged on a loss a
+    reported cause shaped) counted under that cause, in the report's order (runs in order;
+    errors before warnings across runs), each code once;
   - a baseline's ranked list: the codes its flags map to, in the order they fired, each once
     (a flag with no fitdoctor code counts only for "flagged any problem");
   - recall@k on buggy programs: any ``Causes`` code among the first k of the list;
@@ -193,7 +194,7 @@ def fitdoctor_ranking(report):
             if sev not in SEVERITY_ORDER or f.get("kind") not in ("cause", "symptom"):
                 continue
             code = f.get("code")
-            if f.get("kind") == "symptom" and f.get("explained_by"):
+            if f.get("explained_by"):
                 code = f["explained_by"]
             any_error |= sev == "error"
             any_warning |= sev == "warning"

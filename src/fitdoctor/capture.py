@@ -91,6 +91,12 @@ class Session:
             state.program.budget.predicted_repeats = 1
             engine.rejudge_budget(state, self.settings)
         for run in self._runs.values():
+            if run.pending_final is not None:
+                try:
+                    run.pending_final()
+                except Exception as error:  # noqa: BLE001
+                    run.findings.append(engine.check_error("monitor", error))
+                run.pending_final = None
             run.history.finished = True
             engine.judge_symptoms(run, self.settings, final=True)
         if not self.report.runs and self.train_on_batch_calls:

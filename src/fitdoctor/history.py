@@ -37,6 +37,9 @@ class LossHistory:
     # (gradient norm, probe loss) of every measurement that had both, oldest first: a few
     # floats per measurement, for gradient cliffs across the whole run.
     gradients: list[tuple[float, float]] = field(default_factory=list)
+    # Per symptom, the first window of the loss history it has not judged yet: a symptom
+    # that scans windows is judged after every epoch, and must not rescan the whole run.
+    scanned: dict[str, int] = field(default_factory=dict)
 
     def record(self, loss: float) -> None:
         self.losses.append(float(loss))

@@ -14,7 +14,11 @@ Cost. The loss is read once per epoch from the logs Keras already computed. Meas
   from the last epoch's wall time, so in-epoch measurements happen only where steps are long
   against a measurement;
 - once when a fit ends, unless the last measurement was made at its last step: the final
-  state is always judged, also for runs too short to afford a measurement on the way.
+  state is always judged, also for runs too short to afford a measurement on the way. Under
+  `fitdoctor run`, where one run may be many fit() calls (a loop of one-epoch fits), the
+  budget, the step time and the compiled probe carry over from fit to fit, and a fit's end
+  is measured only when affordable or when nothing was measured yet; otherwise the final
+  weights are measured once, when the script ends.
 
 The only batch hook overridden is `on_train_batch_begin`, which receives no logs and does an
 integer comparison per batch; Keras decides asynchronous dispatch on `on_batch_end` /
@@ -48,6 +52,8 @@ MIN_INTERVAL = 20
 # Wall-clock bound of the on-demand curvature probe (one per run, when a divergence appears).
 CURVATURE_SECONDS = 2.0
 DIVERGENCE = ("FD401", "FD402", "FD404")
+# What a run's next fit() inherits from this one (Run.monitor_carry).
+CARRIED = ("_trained", "_spent", "_cost", "_step_time", "_probe", "_last_measured_step")
 
 
 class Monitor(keras.callbacks.Callback):
@@ -110,7 +116,13 @@ class Monitor(keras.callbacks.Callback):
             self._first_step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
         except Exception:  # noqa: BLE001 - no optimizer yet: counts from this fit
             self._first_step = 0
-        self._setup_probe()
+        carried = self.run.monitor_carry if self._shared_run is not None else None
+        self.run.pending_final = None  # this fit's end supersedes the last one's
+        if carried is not None:
+            for name, value in carried.items():
+                setattr(self, name, value)
+        else:
+            self._setup_probe()
 
     def _setup_probe(self) -> None:
         from fitdoctor.probes.training import TrainingProbe, as_batch, probe_batch
@@ -198,7 +210,7 @@ class Monitor(keras.callbacks.Callback):
             self._fingerprint(step, at)
             self._spent += time.perf_counter() - began
             if self._probe is not None and step != self._last_measured_step \
-                    and self._affordable(time.perf_counter()):
+                    and self._affordable(None):
                 self._measure(step, at)
         except Exception as error:  # noqa: BLE001 - the monitor must never break the fit
             self._add([check_error("monitor", error)])
@@ -211,9 +223,14 @@ class Monitor(keras.callbacks.Callback):
     def on_train_end(self, logs: dict | None = None) -> None:
         step = self._first_step + self._steps
         if self._probe is not None and self._steps and step != self._last_measured_step:
-            self._measure(step, f"epoch {self.run.history.epochs}")
-            self._judge(final=False, at=f"epoch {self.run.history.epochs}")
+            at = f"epoch {self.run.history.epochs}"
+            if self._shared_run is None or not self.run.history.measurements or self._affordable(None):
+                self._measure(step, at)
+                self._judge(final=False, at=at)
+            else:
+                self.run.pending_final = lambda: (self._measure(step, at), self._judge(final=False, at=at))
         if self._shared_run is not None:
+            self.run.monitor_carry = {name: getattr(self, name) for name in CARRIED}
             return
         self.run.history.finished = True
         self._judge(final=True, at=None)
@@ -225,13 +242,17 @@ class Monitor(keras.callbacks.Callback):
 
     # -- measuring -------------------------------------------------------------------------
 
-    def _affordable(self, now: float) -> bool:
+    def _affordable(self, now: float | None) -> bool:
+        """Whether one more measurement keeps the monitor within its budget; `now` inside an
+        epoch (whose training time so far counts), None between epochs."""
         cost = self._cost
         if cost is None:
             if not self._step_time:
                 return False
             cost = FIRST_COST_STEPS * self._step_time
-        trained = self._trained + max(now - self._epoch_began - self._in_epoch, 0.0)
+        trained = self._trained
+        if now is not None:
+            trained += max(now - self._epoch_began - self._in_epoch, 0.0)
         return self._spent + cost <= self.budget * trained
 
     def _schedule(self) -> None:

@@ -41,6 +41,22 @@ def test_groups_follow_call_order_and_cover_every_weight():
             np.testing.assert_array_equal(w.gradient, grads[w.index])
 
 
+def test_a_cell_called_inside_its_layer_takes_the_layer_place():
+    """JAX runs a recurrent cell inside `scan`, where its call is not recorded: its weights
+    belong where the recurrent layer ran (input side), not after every recorded layer."""
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential([keras.Input((6, 3)), keras.layers.SimpleRNN(4, name="rnn"),
+                              keras.layers.Dense(1, name="head")])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).standard_normal((8, 6, 3)).astype("float32")
+    probe = LossProbe(model, Batch(x, np.zeros((8, 1), "float32")))
+    _, grads = probe.value_and_grad()
+    cell = model.get_layer("rnn").cell
+    records = [r for r in record_layers(model, x) if r.layer is not cell]
+    names = [g.name for g in group_by_layer(model, probe.params, grads, records)]
+    assert names == [cell.name, "head"]
+
+
 def test_kernel_norms_match_numpy():
     model, batch = _nested_model()
     probe = LossProbe(model, batch)

@@ -30,6 +30,10 @@ class Check:
     # Causes that, when reported at warning or above, already explain what this check would
     # measure: it then runs last and is skipped.
     yields_to: ClassVar[tuple[str, ...]] = ()
+    # Causes that, when reported at warning or above, are the root of what this check
+    # measured (a rate judged on a loss that unscaled data or exploding gradients shaped): the
+    # finding is still reported, ranked after that cause as part of its story.
+    explained_by: ClassVar[tuple[str, ...]] = ()
 
     def run(self, context: "PreflightContext") -> Iterable["Finding"]:
         raise NotImplementedError

@@ -14,6 +14,7 @@ from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
 from fitdoctor.probes.loss import LossProbe, computes_loss, flatten
+from fitdoctor.probes.optimizer import decrease_per_unit_rate
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer, minibatches, train_copy
 from fitdoctor.probes.train_step import overrides_train_step
 from fitdoctor.program import Program
@@ -88,6 +89,15 @@ class PreflightContext:
     @cached_property
     def initial_loss(self) -> float:
         return self.loss_probe.value()
+
+    @cached_property
+    def descent_per_unit_rate(self) -> float:
+        """The first-order loss decrease per step, per unit of learning rate, that the user's
+        optimizer makes from the starting point (probes/optimizer.py); measured once per run,
+        however often a growing budget is judged again."""
+        probe = self.loss_probe
+        _, grads = probe.value_and_grad()
+        return decrease_per_unit_rate(self.model.optimizer, probe.params, grads)
 
     @cached_property
     def gradient(self) -> np.ndarray:

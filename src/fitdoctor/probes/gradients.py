@@ -108,6 +108,11 @@ def group_by_layer(model: Any, params: list[np.ndarray], grads: list[np.ndarray]
     called: dict[int, int] = {}
     for position, record in enumerate(records):
         called.setdefault(id(record.layer), position)
+    # A layer called inside another one's loop (a recurrent cell inside JAX's scan) may not
+    # be recorded: it ran where the layer that contains it ran.
+    for position, record in enumerate(records):
+        for inner in record.layer._flatten_layers(include_self=False):
+            called.setdefault(id(inner), position)
     listed = {id(layer): position for position, layer in enumerate(layers)}
 
     groups: dict[int, LayerGradient] = {}

@@ -19,20 +19,43 @@ _CAUSE_PRIORITY = ["FD105", "FD101", "FD201", "FD107", "FD106", "FD202", "FD206"
 
 
 def rank(findings: list[Finding]) -> list[Finding]:
-    """Most important first; each symptom linked to the reported cause that explains it."""
+    """Most important first. A finding that a reported cause explains (a symptom, or a rate
+    judged on a loss that cause shaped) is linked to it and told as part of its story: right
+    after it, and the story ranks by its most severe finding."""
     from fitdoctor.checks import REGISTRY
 
-    reported = {f.code for f in findings if f.kind == "cause" and f.severity > Severity.INFO}
+    reported: dict[str, Finding] = {}
     for finding in findings:
-        check = REGISTRY.get(finding.code)
-        for cause in getattr(check, "explained_by", ()) if finding.kind == "symptom" else ():
-            if cause in reported:
-                finding.explained_by = cause
+        if finding.kind == "cause" and finding.severity > Severity.INFO:
+            if finding.code not in reported or finding.severity > reported[finding.code].severity:
+                reported[finding.code] = finding
+    for finding in findings:
+        causes = getattr(REGISTRY.get(finding.code), "explained_by", ())
+        finding.explained_by = next((c for c in causes if c in reported and c != finding.code), None)
+
+    def story(finding: Finding) -> list[Finding]:
+        """The chain of explaining causes from the root down to `finding`."""
+        chain = [finding]
+        while chain[-1].explained_by:
+            cause = reported[chain[-1].explained_by]
+            if any(cause is link for link in chain):
                 break
+            chain.append(cause)
+        return chain[::-1]
+
+    stories = {id(f): story(f) for f in findings}
+    severity: dict[int, int] = {}
+    for chain in stories.values():
+        root = id(chain[0])
+        severity[root] = max(severity.get(root, int(chain[0].severity)), int(chain[-1].severity))
+
+    def own(f: Finding, level: int) -> tuple:
+        priority = _CAUSE_PRIORITY.index(f.code) if f.code in _CAUSE_PRIORITY else len(_CAUSE_PRIORITY)
+        return (-level, _KIND_ORDER[f.kind], priority, f.code)
 
     def key(f: Finding) -> tuple:
-        priority = _CAUSE_PRIORITY.index(f.code) if f.code in _CAUSE_PRIORITY else len(_CAUSE_PRIORITY)
-        return (-int(f.severity), _KIND_ORDER[f.kind], priority, f.code)
+        root, *rest = stories[id(f)]
+        return (own(root, severity[id(root)]), *(own(g, int(g.severity)) for g in rest))
 
     return sorted(findings, key=key)
 
@@ -46,6 +69,11 @@ class Run:
     repairs: list[dict[str, Any]] = field(default_factory=list)
     # The pre-flight sample (a data.Batch), which the training monitor measures on; not reported.
     probe: Any = field(default=None, repr=False, compare=False)
+    # The training monitor's state carried from one fit() of the run to the next (its time
+    # budget, its compiled probe) and the measurement of the final weights it left for the
+    # end of the script; not reported.
+    monitor_carry: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    pending_final: Any = field(default=None, repr=False, compare=False)
 
     def ranked(self) -> list[Finding]:
         return rank(self.findings)

@@ -65,6 +65,10 @@ class LearningRateTooHigh(Check):
 
     code = "FD301"
     needs = "a sample batch and the compiled loss"
+    # The curvature and the gradient a rate must suit grow with the scale of the inputs and
+    # targets, with weights initialised too large and with exploding gradients: when one of
+    # those is reported, its fix changes the stable rate, so it comes first.
+    explained_by = ("FD101", "FD304", "FD305", "FD102", "FD103")
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         optimizer = context.program.optimizer

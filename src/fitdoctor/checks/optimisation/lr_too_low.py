@@ -11,7 +11,6 @@ from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.optimisation.stability import largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
-from fitdoctor.probes.optimizer import decrease_per_unit_rate
 
 # Shares of the starting loss that the whole budget is predicted to remove, to first order.
 # First-order extrapolation over-estimates progress on a convex stretch, so a prediction
@@ -52,6 +51,12 @@ class LearningRateTooLow(Check):
 
     code = "FD302"
     needs = "a sample batch, the compiled loss, and a known number of steps"
+    # Progress is predicted from the gradient at the start: anything that shrinks or misdirects
+    # that gradient (a broken pipeline or wiring, dead or saturated units, vanishing gradients,
+    # targets far larger than the outputs can reach in a few steps) makes every rate look too
+    # low. When one of those is reported, it is the fix; the rate is judged again after it.
+    explained_by = ("FD105", "FD201", "FD203", "FD204", "FD205", "FD206", "FD202", "FD207", "FD303",
+                    "FD305", "FD103", "FD102")
     depends_on_budget = True
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
@@ -65,9 +70,7 @@ class LearningRateTooLow(Check):
         gradient = context.gradient
         if not np.isfinite(loss) or loss <= 0 or not np.any(gradient):
             return
-        probe = context.loss_probe
-        _, grads = probe.value_and_grad()
-        per_unit = decrease_per_unit_rate(context.model.optimizer, probe.params, grads)
+        per_unit = context.descent_per_unit_rate
         if per_unit <= 0:
             return
         optimizer = program.optimizer
@@ -101,7 +104,7 @@ class LearningRateTooLow(Check):
              "learning_rate": rate, "scheduled": optimizer.schedule is not None,
              "optimizer": optimizer.name,
              "gradient_norm": float(np.linalg.norm(gradient)),
-             "steps_to_halve_loss": steps_needed, "samples": probe.size},
+             "steps_to_halve_loss": steps_needed, "samples": context.loss_probe.size},
             {"optimizer": optimizer.name},
             Fix(f"Raise the learning rate towards {needed:.2g}, or train for at least "
                 f"{steps_needed} steps" if steps_needed else f"Raise the learning rate towards {needed:.2g}",

@@ -101,7 +101,8 @@ class ConstantPredictions(Symptom):
 
     code = "FD405"
     needs = "a probe batch with targets (pre-flight's sample, or Monitor(probe=(x, y)))"
-    explained_by = ("FD206", "FD201", "FD305", "FD301", "FD304", "FD104", "FD107", "FD204", "FD302")
+    explained_by = ("FD206", "FD201", "FD305", "FD303", "FD301", "FD304", "FD104", "FD107", "FD204",
+                    "FD302")
 
     def judge(self, history: LossHistory) -> Finding | None:
         measured = [m for m in history.measurements if m.predictions]

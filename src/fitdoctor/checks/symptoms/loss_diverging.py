@@ -49,10 +49,11 @@ class LossDiverging(Symptom):
         losses = history.losses
         reference = history.reference
         floor = RELEVANT_SHARE * reference if reference is not None and reference > 0 else 0.0
-        for end in range(RISING_EPOCHS, len(losses)):
+        for end in range(history.scanned.get(self.code, RISING_EPOCHS), len(losses)):
             window = losses[end - RISING_EPOCHS:end + 1]
             if not all(math.isfinite(x) for x in window):
-                return None
+                return None  # FD401's story, from here on: this window stays unscanned
+            history.scanned[self.code] = end + 1
             best = min(losses[:end + 1])
             rising = all(b > a for a, b in zip(window, window[1:]))
             if rising and window[-1] >= GROWTH * max(best, 1e-12) and window[-1] >= floor:

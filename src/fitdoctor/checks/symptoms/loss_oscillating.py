@@ -87,7 +87,8 @@ class LossOscillating(Symptom):
         # Swings of a loss that already fell below a tenth of its start are a run bouncing
         # around its minimum (full-batch Adam does), not one failing to make progress.
         floor = RELEVANT_SHARE * reference if reference is not None and reference > 0 else 0.0
-        for end in range(WINDOW, len(losses) + 1):
+        for end in range(history.scanned.get(self.code, WINDOW), len(losses) + 1):
+            history.scanned[self.code] = end + 1
             found = oscillation(losses[:end])
             if found is None or found["median_loss"] < floor:
                 continue

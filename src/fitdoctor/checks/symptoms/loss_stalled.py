@@ -39,7 +39,8 @@ class LossStalled(Symptom):
     """
 
     code = "FD403"
-    explained_by = ("FD201", "FD105", "FD206", "FD305", "FD302", "FD104", "FD202", "FD203", "FD102", "FD103")
+    explained_by = ("FD201", "FD105", "FD206", "FD305", "FD303", "FD204", "FD302", "FD104", "FD202",
+                    "FD203", "FD102", "FD103")
     at_end_only = True
 
     def judge(self, history: LossHistory) -> Finding | None:

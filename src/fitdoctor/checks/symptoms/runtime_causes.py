@@ -26,8 +26,10 @@ Where the thresholds come from:
   finite loss on the probe (AUTOTRAINER: any NaN gradient), or a gradient cliff across the
   monitor's measurements: the probe gradient's norm CERTAIN_FACTOR (30) times the median of
   at least CLIFF_BASELINE earlier measurements while the probe loss grew by at most the
-  square root of that (checks/optimisation/gradient_cliff.py, the pre-flight short run's
-  judgement; an optimizer that clips is exempt). Judged also after the loss has fallen: a
+  square root of that and has not fallen below half of its median (checks/optimisation/
+  gradient_cliff.py, the pre-flight short run's judgement; an optimizer that clips is exempt;
+  a healthy ReLU RNN measured by a helper grew its gradient 0.68 -> 24 while its loss fell
+  1.04 -> 0.014, which the second condition keeps silent). Judged also after the loss has fallen: a
   cliff late in training is exactly what develops.
 """
 
@@ -52,6 +54,8 @@ STILL_LEARNING = 0.5
 # Measurements that set the typical gradient before a cliff can be judged (fewer than the
 # short run's steps: measurements are rarer, and each is on the same probe batch).
 CLIFF_BASELINE = 3
+# At a runtime cliff the probe loss is still at least this share of its typical level.
+LOSS_STILL_ORDINARY = 0.5
 
 
 def learned(measurement: Any, reference_loss: float | None) -> bool:
@@ -166,6 +170,11 @@ def gradient_cliff_now(history: Any, optimizer: Any, at: str) -> Finding | None:
     norms, losses = [n for n, _ in series], [loss for _, loss in series]
     found = cliff.first_cliff(norms, losses, baseline=len(series) - 1)  # the latest alone
     if found is None or not math.isfinite(found.norm) or found.factor < cliff.CERTAIN_FACTOR:
+        return None
+    if found.loss < LOSS_STILL_ORDINARY * found.typical_loss:
+        # Measurements are far apart: a gradient that grew while the loss fell many-fold is
+        # training reaching a sharper region (a recurrent net learning long dependencies),
+        # not a cliff.
         return None
     return Finding(
         "FD304", Severity.ERROR,

@@ -1,0 +1,39 @@
+"""Ranking: most important story first; a finding a reported cause explains is told right
+after that cause, and a story ranks by its most severe finding."""
+
+from fitdoctor.findings import Finding, Severity
+from fitdoctor.report.model import rank
+
+
+def _finding(code, severity):
+    return Finding(code, severity, f"{code} title", "message")
+
+
+def _codes(findings):
+    return [f.code for f in rank(findings)]
+
+
+def test_a_rate_judged_on_unscaled_targets_comes_after_them():
+    rate, targets = _finding("FD301", Severity.ERROR), _finding("FD103", Severity.WARNING)
+    other = _finding("FD206", Severity.WARNING)
+    assert _codes([rate, other, targets]) == ["FD103", "FD301", "FD206"]
+    assert rate.explained_by == "FD103" and targets.explained_by is None
+
+
+def test_stories_chain_and_symptoms_follow_their_cause():
+    findings = [_finding("FD402", Severity.ERROR), _finding("FD301", Severity.ERROR),
+                _finding("FD102", Severity.WARNING), _finding("FD201", Severity.ERROR)]
+    # FD102 explains FD301, which explains the divergence FD402: one error-level story, which
+    # ranks with FD201's by the cause priority (broken wiring first).
+    assert _codes(findings) == ["FD201", "FD102", "FD301", "FD402"]
+
+
+def test_an_unexplained_finding_ranks_by_its_own_severity():
+    rate, imbalance = _finding("FD302", Severity.ERROR), _finding("FD104", Severity.WARNING)
+    assert _codes([imbalance, rate]) == ["FD302", "FD104"]
+    assert rate.explained_by is None
+
+
+def test_an_info_cause_explains_nothing():
+    rate, vanishing = _finding("FD302", Severity.WARNING), _finding("FD303", Severity.INFO)
+    assert _codes([vanishing, rate]) == ["FD302", "FD303"]

@@ -179,3 +179,16 @@ def test_diagnose_in_a_notebook():
     codes = [f.code for f in report.runs[0].ranked()]
     assert codes[0] == "FD301"
     assert model.optimizer.iterations.numpy() == 0
+
+
+def test_a_loop_of_short_fits_is_measured_within_budget_and_at_its_end():
+    """Twelve one-epoch fits of one model are one run: the monitor's budget carries from fit
+    to fit (a measurement at every fit's end would cost more than the fits), and the final
+    weights are measured once, when the script ends."""
+    from conftest import PROGRAMS, diagnose_script
+
+    report = diagnose_script(PROGRAMS / "shapes" / "fit_loop.py", preflight_only=False)
+    run, = report.runs
+    assert run.history.epochs == 12
+    assert 1 <= len(run.history.gradients) <= 3, run.history.gradients
+    assert run.history.measurements[-1].step == 12 * 8  # 256 samples in batches of 32

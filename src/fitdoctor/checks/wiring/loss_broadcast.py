@@ -121,6 +121,7 @@ class SampleInteraction:
         self._non_trainable = [v.value for v in model.non_trainable_variables]
         self._metrics = [v.value for v in model.metrics_variables]
         self._convert = keras.ops.convert_to_numpy
+        self._forward: dict[int, list[np.ndarray]] = {}
 
     def _training_loss(self, batch: Batch) -> float:
         return float(self._convert(stateless_loss(self.model, self._trainable, self._non_trainable,
@@ -144,9 +145,12 @@ class SampleInteraction:
     def _outputs(self, variant: int) -> list[np.ndarray]:
         import keras
 
-        x = self._probe.tensors(self._variants[variant])[0]
-        y_pred, _ = stateless_forward(self.model, self._trainable, self._non_trainable, x, training=False)
-        return [np.asarray(self._convert(t)) for t in keras.tree.flatten(y_pred)]
+        if variant not in self._forward:
+            x = self._probe.tensors(self._variants[variant])[0]
+            y_pred, _ = stateless_forward(self.model, self._trainable, self._non_trainable, x,
+                                          training=False)
+            self._forward[variant] = [np.asarray(self._convert(t)) for t in keras.tree.flatten(y_pred)]
+        return self._forward[variant]
 
     @cached_property
     def output_shapes(self) -> list[tuple]:

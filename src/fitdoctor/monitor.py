@@ -52,6 +52,10 @@ MIN_INTERVAL = 20
 # Wall-clock bound of the on-demand curvature probe (one per run, when a divergence appears).
 CURVATURE_SECONDS = 2.0
 DIVERGENCE = ("FD401", "FD402", "FD404")
+# Units that die during training were pushed below zero by a step too large: a reported cause
+# of such steps explains them (the runtime finding names it; at the start, dead units are a
+# cause of their own).
+DEAD_UNITS_THROWN_BY = ("FD304", "FD301")
 # What a run's next fit() inherits from this one (Run.monitor_carry).
 CARRIED = ("_trained", "_spent", "_cost", "_step_time", "_probe", "_last_measured_step")
 
@@ -310,6 +314,9 @@ class Monitor(keras.callbacks.Callback):
     def _known(self) -> set[str]:
         return {f.code for f in self.run.findings}
 
+    def _reported_causes(self) -> set[str]:
+        return {f.code for f in self.run.findings if f.kind == "cause" and f.severity > Severity.INFO}
+
     def _judge_measurement(self, measurement: Any) -> None:
         from fitdoctor.checks.symptoms.runtime_causes import dead_units_now, gradient_causes, gradient_cliff_now
 
@@ -319,6 +326,8 @@ class Monitor(keras.callbacks.Callback):
             if "FD206" not in known and self._settings.wants("FD206"):
                 finding = dead_units_now(measurement, self.run.history.reference)
                 if finding:
+                    finding.explained_by = next((code for code in DEAD_UNITS_THROWN_BY if code in
+                                                 self._reported_causes()), None)
                     new.append(finding)
             causes = gradient_causes(measurement, self.run.history.reference)
             found = gradient_cliff_now(self.run.history, self.model.optimizer, measurement.at)
@@ -344,7 +353,7 @@ class Monitor(keras.callbacks.Callback):
 
         if self._curvature_probed or self._probe is None or at is None:
             return
-        reported = {f.code for f in self.run.findings if f.kind == "cause" and f.severity > Severity.INFO}
+        reported = self._reported_causes()
         for symptom in new:
             if symptom.code not in DIVERGENCE or "FD301" in self._known() or not self._settings.wants("FD301"):
                 continue

@@ -37,3 +37,13 @@ def test_an_unexplained_finding_ranks_by_its_own_severity():
 def test_an_info_cause_explains_nothing():
     rate, vanishing = _finding("FD302", Severity.WARNING), _finding("FD303", Severity.INFO)
     assert _codes([vanishing, rate]) == ["FD302", "FD303"]
+
+
+def test_a_link_made_during_training_stands_while_its_cause_is_reported():
+    """Units that died during training name the exploding gradient that threw them away; the
+    constant predictions they cause follow them."""
+    cliff, dead = _finding("FD304", Severity.ERROR), _finding("FD206", Severity.WARNING)
+    dead.explained_by = "FD304"
+    constant = _finding("FD405", Severity.ERROR)
+    assert _codes([constant, dead, cliff]) == ["FD304", "FD206", "FD405"]
+    assert _codes([constant, dead]) == ["FD206", "FD405"] and dead.explained_by is None

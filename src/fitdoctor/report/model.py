@@ -30,7 +30,10 @@ def rank(findings: list[Finding]) -> list[Finding]:
             if finding.code not in reported or finding.severity > reported[finding.code].severity:
                 reported[finding.code] = finding
     for finding in findings:
-        causes = getattr(REGISTRY.get(finding.code), "explained_by", ())
+        # A link the finding was made with (a cause that developed during training, from a
+        # reported one) stands while that cause is reported; otherwise its check's links.
+        causes = ((finding.explained_by,) if finding.explained_by else ()) + tuple(
+            getattr(REGISTRY.get(finding.code), "explained_by", ()))
         finding.explained_by = next((c for c in causes if c in reported and c != finding.code), None)
 
     def story(finding: Finding) -> list[Finding]:

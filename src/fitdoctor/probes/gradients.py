@@ -40,7 +40,8 @@ class WeightGradient:
         return bool(np.isfinite(self.gradient).all())
 
 
-def _norm(arrays: list[np.ndarray]) -> float:
+def global_norm(arrays: list[np.ndarray]) -> float:
+    """The Euclidean norm of all `arrays` together, in float64 (inf on overflow)."""
     if not arrays:
         return 0.0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -69,11 +70,11 @@ class LayerGradient:
 
     @property
     def kernel_grad_norm(self) -> float:
-        return _norm([w.gradient for w in self.kernels])
+        return global_norm([w.gradient for w in self.kernels])
 
     @property
     def kernel_weight_norm(self) -> float:
-        return _norm([w.weight for w in self.kernels])
+        return global_norm([w.weight for w in self.kernels])
 
     @property
     def kernel_grad_rms(self) -> float:
@@ -87,11 +88,11 @@ class LayerGradient:
 
     @property
     def grad_norm(self) -> float:
-        return _norm([w.gradient for w in self.weights])
+        return global_norm([w.gradient for w in self.weights])
 
     @property
     def weight_norm(self) -> float:
-        return _norm([w.weight for w in self.weights])
+        return global_norm([w.weight for w in self.weights])
 
 
 def group_by_layer(model: Any, params: list[np.ndarray], grads: list[np.ndarray],

@@ -22,7 +22,7 @@ import numpy as np
 
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import LayerRecord, record_layers
-from fitdoctor.probes.gradients import LayerGradient, group_by_layer
+from fitdoctor.probes.gradients import LayerGradient, global_norm, group_by_layer
 from fitdoctor.probes.loss import LossProbe, computes_loss, stateless_forward, stateless_loss
 
 # Samples of the probe batch the monitor measures on: few enough that a measurement costs a
@@ -161,8 +161,7 @@ class TrainingProbe:
         result.records = record_layers(self.model, batch.x)
         if gradients and self.differentiable and self.model.trainable_variables:
             result.loss, params, grads = self.gradient()
-            with np.errstate(over="ignore", invalid="ignore"):
-                result.gradient_norm = float(np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads)))
+            result.gradient_norm = global_norm(grads)
             result.groups = group_by_layer(self.model, params, grads, result.records)
         result.seconds = time.perf_counter() - began
         return result

@@ -173,6 +173,22 @@ def test_divergence_after_warmup_measures_the_curvature_then():
     assert ranked[1].explained_by == "FD301"
 
 
+def test_divergence_that_overflows_within_an_epoch_is_measured_on_the_last_finite_weights():
+    """A schedule that raises the rate 100x past the limit in epoch 3 overflows the weights
+    inside that epoch: they are NaN when it ends, so the curvature is measured where they were
+    last finite (epoch 2), and the rate in force now is judged against it."""
+    jump = keras.optimizers.schedules.PiecewiseConstantDecay([64], [0.001, 5.0])
+    model, x, y = _diverging_problem(keras.optimizers.SGD(jump))
+    monitor = fitdoctor.Monitor(probe=(x, y))
+    model.fit(x, y, epochs=5, batch_size=2, verbose=0, callbacks=[monitor])
+    assert not np.isfinite(keras.ops.convert_to_numpy(model.layers[0].kernel)).all()
+    ranked = monitor.run.ranked()
+    assert [f.code for f in ranked][:2] == ["FD301", "FD401"], [(f.code, f.title) for f in ranked]
+    cause = ranked[0]
+    assert (cause.evidence["measured_at"], cause.detected_at) == ("epoch 2", "epoch 3")
+    assert cause.evidence["learning_rate"] > cause.evidence["largest_stable_rate"]
+
+
 def test_diagnose_in_a_notebook():
     model, x, y = _diverging_problem()
     report = fitdoctor.diagnose(model, x, y, batch_size=64, epochs=5)

@@ -4,7 +4,8 @@ develop during it.
 Cost. The loss is read once per epoch from the logs Keras already computed. Measurements
 (probes/training.py) run on a schedule:
 
-- at every epoch end: a fingerprint of the trainable weights (one host copy) for FD406;
+- at every epoch end: a fingerprint of the trainable weights (one host copy) for FD406; the
+  copy is kept while it is finite, for the curvature probe after a loss that overflowed;
 - at epoch ends, and every N steps inside an epoch, a measurement on the probe batch
   (predictions, layer outputs, the loss gradient by layer) for FD405, FD206, FD303, FD304;
   only while the monitor's time, this measurement included, stays under `budget` (default
@@ -34,6 +35,7 @@ import time
 from typing import Any
 
 import keras
+import numpy as np
 
 from fitdoctor.config import Settings
 from fitdoctor.engine import check_error, judge_symptoms
@@ -51,13 +53,18 @@ FIRST_COST_STEPS = 20
 MIN_INTERVAL = 20
 # Wall-clock bound of the on-demand curvature probe (one per run, when a divergence appears).
 CURVATURE_SECONDS = 2.0
+# Up to this many trainable parameters the host copy of the weights that the epoch-end
+# fingerprint makes anyway is kept while it is finite (80 MB in float32), so that a loss
+# that overflowed within an epoch can still be examined where it was last finite.
+LAST_FINITE_PARAMETERS = 20_000_000
 DIVERGENCE = ("FD401", "FD402", "FD404")
 # Units that die during training were pushed below zero by a step too large: a reported cause
 # of such steps explains them (the runtime finding names it; at the start, dead units are a
 # cause of their own).
 DEAD_UNITS_THROWN_BY = ("FD304", "FD301")
 # What a run's next fit() inherits from this one (Run.monitor_carry).
-CARRIED = ("_trained", "_spent", "_cost", "_step_time", "_probe", "_last_measured_step")
+CARRIED = ("_trained", "_spent", "_cost", "_step_time", "_probe", "_last_measured_step",
+           "_last_finite")
 
 
 class Monitor(keras.callbacks.Callback):
@@ -109,6 +116,8 @@ class Monitor(keras.callbacks.Callback):
         self._every: int | None = None
         self._last_measured_step = -1
         self._curvature_probed = False
+        self._weights_finite = True
+        self._last_finite: tuple[str, list[Any]] | None = None  # (where, host weights)
         self.measurement_count = 0
         self.costs: list[float] = []  # seconds of each measurement of this fit
 
@@ -270,6 +279,7 @@ class Monitor(keras.callbacks.Callback):
         self._every = every if every < steps else None
 
     def _fingerprint(self, step: int, at: str) -> None:
+        from fitdoctor.probes.loss import host_weights
         from fitdoctor.probes.training import fingerprints
 
         variables = self.model.trainable_variables
@@ -277,8 +287,13 @@ class Monitor(keras.callbacks.Callback):
             rate = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
         except Exception:  # noqa: BLE001
             rate = None
+        weights = host_weights(self.model)
+        values = fingerprints(weights)
+        self._weights_finite = bool(np.isfinite(values).all())
+        if self._weights_finite and sum(w.size for w in weights) <= LAST_FINITE_PARAMETERS:
+            self._last_finite = (at, weights)
         self.run.history.add_fingerprint(Fingerprint(
-            step, at, fingerprints(self.model), [getattr(v, "path", v.name) for v in variables],
+            step, at, values, [getattr(v, "path", v.name) for v in variables],
             [int(math.prod(v.shape)) for v in variables], rate))
 
     def _measure(self, step: int, at: str) -> None:
@@ -347,7 +362,8 @@ class Monitor(keras.callbacks.Callback):
         self._deeper(new, at)
 
     def _deeper(self, new: list[Finding], at: str | None) -> None:
-        """A divergence no reported cause explains: measure the curvature now (FD301)."""
+        """A divergence no reported cause explains: measure the curvature now (FD301), on the
+        last finite weights when the current ones overflowed."""
         from fitdoctor.checks import REGISTRY
         from fitdoctor.checks.symptoms.runtime_causes import curvature_now
 
@@ -359,10 +375,13 @@ class Monitor(keras.callbacks.Callback):
                 continue
             if reported & set(getattr(REGISTRY.get(symptom.code), "explained_by", ())):
                 continue
+            if not self._weights_finite and self._last_finite is None:
+                return
             self._curvature_probed = True
             began = time.perf_counter()
             try:
-                finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS)
+                finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS,
+                                        None if self._weights_finite else self._last_finite)
             except Exception as error:  # noqa: BLE001
                 finding = check_error("FD301", error)
             self._spent += time.perf_counter() - began

@@ -75,9 +75,11 @@ def forward_losses(model: Any, x: Any) -> list[Any]:
 
 
 class LossProbe:
-    """Loss, gradient and Hessian-vector products of `model`'s compiled loss on `batch`."""
+    """Loss, gradient and Hessian-vector products of `model`'s compiled loss on `batch`, at
+    the model's current trainable weights or at `params` (host arrays in the same order)."""
 
-    def __init__(self, model: Any, batch: Batch, training: bool = True) -> None:
+    def __init__(self, model: Any, batch: Batch, training: bool = True,
+                 params: list[np.ndarray] | None = None) -> None:
         import keras
 
         self.model = model
@@ -88,7 +90,7 @@ class LossProbe:
         self._non_trainable = [v.value for v in model.non_trainable_variables]
         _ensure_compile_loss_built(model, self._y, self.predictions_tensor)
         self._metrics = [v.value for v in model.metrics_variables]
-        self.params = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.trainable_variables]
+        self.params = params if params is not None else host_weights(model)
 
     @property
     def size(self) -> int:
@@ -174,6 +176,13 @@ class LossProbe:
             parts.append(vector[offset:offset + p.size].reshape(p.shape).astype(p.dtype))
             offset += p.size
         return parts
+
+
+def host_weights(model: Any) -> list[np.ndarray]:
+    """A host copy of `model`'s trainable weights."""
+    import keras
+
+    return [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.trainable_variables]
 
 
 def flatten(arrays: list[np.ndarray]) -> np.ndarray:

@@ -2,9 +2,9 @@
 
 Two kinds of measurement:
 
-- `fingerprints(model)`: three cheap statistics of every trainable variable (sum, sum of
-  squares, and a sum weighted by a fixed ramp). Two equal fingerprints mean an unchanged
-  variable.
+- `fingerprints(weights)`: three cheap statistics of every trainable variable (sum, sum of
+  squares, and a sum weighted by a fixed ramp) of a host copy of the weights
+  (probes/loss.py `host_weights`). Two equal fingerprints mean an unchanged variable.
 - `TrainingProbe(model, batch).measure(...)`: on a fixed probe batch, through the same
   stateless code as the pre-flight checks (probes/loss.py `LossProbe`, probes/activations.py `record_layers`,
   probes/gradients.py `group_by_layer`): the loss, its gradient grouped by layer, every
@@ -23,7 +23,7 @@ import numpy as np
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import LayerRecord, record_layers
 from fitdoctor.probes.gradients import LayerGradient, global_norm, group_by_layer
-from fitdoctor.probes.loss import LossProbe, computes_loss, stateless_forward, stateless_loss
+from fitdoctor.probes.loss import LossProbe, computes_loss, host_weights, stateless_forward, stateless_loss
 
 # Samples of the probe batch the monitor measures on: few enough that a measurement costs a
 # handful of training steps; a unit active on fewer than 1 in 64 inputs is nearly dead anyway.
@@ -74,18 +74,12 @@ def _tensors(structure: Any) -> Any:
     return keras.tree.map_structure(keras.ops.convert_to_tensor, structure)
 
 
-def _numpy(values: list[Any]) -> list[np.ndarray]:
-    import keras
-
-    return [np.asarray(keras.ops.convert_to_numpy(v)) for v in values]
-
-
-def fingerprints(model: Any) -> np.ndarray:
+def fingerprints(weights: list[np.ndarray]) -> np.ndarray:
     """(trainable variables, 3): each variable's sum, sum of squares and sum weighted by a
-    ramp from 1 to 2 (which changes when entries move between positions), in float64 on the
-    host; one copy of the weights, nothing compiled. Equal rows mean an unchanged variable."""
+    ramp from 1 to 2 (which changes when entries move between positions), in float64, of host
+    `weights`. Equal rows mean an unchanged variable."""
     rows = []
-    for value in _numpy([v.value for v in model.trainable_variables]):
+    for value in weights:
         flat = value.astype(np.float64).ravel()
         if not flat.size:
             rows.append((0.0, 0.0, 0.0))
@@ -147,7 +141,7 @@ class TrainingProbe:
 
             self._loss = loss
             self._value_and_grad = self._adapter.repeated_value_and_grad(loss)
-        params = _numpy([v.value for v in model.trainable_variables])
+        params = host_weights(model)
         batch = ([v.value for v in model.non_trainable_variables], self._x, self._y, self._sw)
         value, grads = self._value_and_grad(params, batch)
         return value, params, [np.asarray(g) for g in grads]
@@ -167,10 +161,12 @@ class TrainingProbe:
         return result
 
 
-def current_curvature(model: Any, batch: Batch, seconds: float) -> tuple[Any, float]:
+def current_curvature(model: Any, batch: Batch, seconds: float,
+                      weights: list[np.ndarray] | None = None) -> tuple[Any, float]:
     """The extreme curvatures (probes/curvature.py Spectrum) of the training loss on `batch`
-    at the current weights, by the pre-flight code, bounded to `seconds`; and the loss."""
+    at the current weights (or at host `weights`), by the pre-flight code, bounded to
+    `seconds`; and the loss."""
     from fitdoctor.probes.curvature import extreme_eigenvalues
 
-    probe = LossProbe(model, batch)
+    probe = LossProbe(model, batch, params=weights)
     return extreme_eigenvalues(probe.hvp, probe.dimension, 24, seconds), probe.value()

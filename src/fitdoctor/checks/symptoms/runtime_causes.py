@@ -192,9 +192,12 @@ def gradient_cliff_now(history: Any, optimizer: Any, at: str) -> Finding | None:
         {}, exploding._fix(), detected_at=at)
 
 
-def curvature_now(model: Any, batch: Any, at: str, seconds: float) -> Finding | None:
-    """FD301 on the current weights: the largest curvature of the loss on the probe batch
-    against the optimizer's current rate (plain SGD, with or without momentum)."""
+def curvature_now(model: Any, batch: Any, at: str, seconds: float,
+                  last_finite: tuple[str, list[np.ndarray]] | None = None) -> Finding | None:
+    """FD301 when a divergence appears: the largest curvature of the loss on the probe batch
+    against the optimizer's current rate (plain SGD, with or without momentum), on the current
+    weights or, once they overflowed, on `last_finite` = (where, host weights), the last
+    finite ones the monitor saw."""
     from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
     from fitdoctor.probes.training import current_curvature
     from fitdoctor.program import OptimizerSpec
@@ -206,7 +209,8 @@ def curvature_now(model: Any, batch: Any, at: str, seconds: float) -> Finding | 
     import keras
 
     rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
-    spectrum, loss = current_curvature(model, batch, seconds)
+    where, weights = last_finite if last_finite is not None else (at, None)
+    spectrum, loss = current_curvature(model, batch, seconds, weights)
     if not np.isfinite(spectrum.largest):
         return None
     bound = curvature_bound(rate, spec.momentum, spec.nesterov)
@@ -214,17 +218,19 @@ def curvature_now(model: Any, batch: Any, at: str, seconds: float) -> Finding | 
         return None
     stable = largest_stable_rate(spectrum.largest, spec.momentum, spec.nesterov)
     suggested = float(f"{stable / 2:.2g}")
+    measured_on = ("the current weights" if weights is None else
+                   f"the last finite weights, at {where} (the loss had overflowed by {at})")
     return Finding(
         "FD301", Severity.ERROR,
         f"At {at} the learning rate {rate:.3g} is above the stable limit {stable:.3g} for the loss "
         f"curvature {spectrum.largest:.4g} there",
-        f"The loss diverged, so fitdoctor measured the curvature on the current weights: its largest "
+        f"The loss diverged, so fitdoctor measured the curvature on {measured_on}: its largest "
         f"value is {spectrum.largest:.4g} (probe loss {loss:.4g}), and SGD at rate {rate:.3g} is stable "
         f"only while curvature < {bound:.4g}. Pre-flight found the starting point stable: the rate grew "
         f"(a schedule or warm-up) or training moved into a sharper region.",
         {"largest_eigenvalue": spectrum.largest, "learning_rate": rate, "momentum": spec.momentum,
          "curvature_bound": bound, "largest_stable_rate": stable,
-         "hessian_vector_products": spectrum.products, "samples": batch.size},
+         "hessian_vector_products": spectrum.products, "samples": batch.size, "measured_at": where},
         {"optimizer": spec.name},
         Fix(f"Keep the learning rate below {stable:.3g} for the whole run (cap the schedule)",
             f"keras.optimizers.SGD(learning_rate={suggested:g})", "changes-intent"),

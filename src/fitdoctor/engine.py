@@ -122,7 +122,8 @@ def _restore(saved: list[tuple[Any, dict, dict]]) -> None:
 
 def _preflight(program: Program, settings: Settings) -> RunState:
     began = time.perf_counter()
-    state = RunState(program, Run(program.where, probe=program.data.sample), PreflightContext(program))
+    run = Run(program.where, probe=program.data.sample, batch_size=program.data.batch_size)
+    state = RunState(program, run, PreflightContext(program))
     findings: list[Finding] = []
     try:
         _build(program)

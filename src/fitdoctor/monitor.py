@@ -21,6 +21,16 @@ Cost. The loss is read once per epoch from the logs Keras already computed. Meas
   is measured only when affordable or when nothing was measured yet; otherwise the final
   weights are measured once, when the script ends.
 
+Deeper probes. A symptom that no reported cause explains (a divergence: FD401, FD402, FD404;
+units that died: FD206) makes the monitor look for its cause at that moment, once per run
+each (checks/symptoms/runtime_causes.py): the curvature against the rate in force (FD301), on
+the current weights or on the last finite ones; then a replay of the steps since the epoch
+before the loss last jumped, on a copy with a fresh copy of the user's optimizer, for a
+gradient cliff (FD304), which lasts a step or two and falls between scheduled measurements.
+For them the epoch-end host copies of the weights are kept (probes/training.py Snapshot):
+the last SNAPSHOTS finite ones and the one before the largest epoch-to-epoch rise of the
+loss, for models of up to SNAPSHOT_PARAMETERS.
+
 The only batch hook overridden is `on_train_batch_begin`, which receives no logs and does an
 integer comparison per batch; Keras decides asynchronous dispatch on `on_batch_end` /
 `on_train_batch_end` alone, which stay untouched, so no per-batch host sync happens (a
@@ -53,10 +63,23 @@ FIRST_COST_STEPS = 20
 MIN_INTERVAL = 20
 # Wall-clock bound of the on-demand curvature probe (one per run, when a divergence appears).
 CURVATURE_SECONDS = 2.0
-# Up to this many trainable parameters the host copy of the weights that the epoch-end
-# fingerprint makes anyway is kept while it is finite (80 MB in float32), so that a loss
-# that overflowed within an epoch can still be examined where it was last finite.
-LAST_FINITE_PARAMETERS = 20_000_000
+# Up to this many trainable parameters the host copies of the weights that the epoch-end
+# fingerprint makes anyway are kept (at most three, 60 MB in float32), so that a failure can
+# be examined where it began: the last SNAPSHOTS finite ones (a loss that overflowed within an
+# epoch; a step that broke training in the epoch before its mean loss showed it), and the one
+# before the epoch whose loss jumped most (units that die are seen only at a later
+# measurement, long after the step that killed them).
+SNAPSHOT_PARAMETERS = 5_000_000
+SNAPSHOTS = 2
+# The replay that looks for a gradient cliff behind an unexplained symptom (once per run):
+# at most this many steps, this many seconds after compiling, on at most this many samples
+# of the training data.
+REPLAY_STEPS = 200
+REPLAY_SECONDS = 3.0
+REPLAY_SAMPLES = 1024
+# The batch size a replay uses when the monitor cannot know the user's (standalone):
+# Keras's default.
+DEFAULT_BATCH_SIZE = 32
 DIVERGENCE = ("FD401", "FD402", "FD404")
 # Units that die during training were pushed below zero by a step too large: a reported cause
 # of such steps explains them (the runtime finding names it; at the start, dead units are a
@@ -64,7 +87,8 @@ DIVERGENCE = ("FD401", "FD402", "FD404")
 DEAD_UNITS_THROWN_BY = ("FD304", "FD301")
 # What a run's next fit() inherits from this one (Run.monitor_carry).
 CARRIED = ("_trained", "_spent", "_cost", "_step_time", "_probe", "_last_measured_step",
-           "_last_finite")
+           "_snapshots", "_before_jump", "_largest_jump", "_replay_sample", "_replay_batch_size",
+           "_curvature_probed", "_replayed")
 
 
 class Monitor(keras.callbacks.Callback):
@@ -116,8 +140,13 @@ class Monitor(keras.callbacks.Callback):
         self._every: int | None = None
         self._last_measured_step = -1
         self._curvature_probed = False
+        self._replayed = False
         self._weights_finite = True
-        self._last_finite: tuple[str, list[Any]] | None = None  # (where, host weights)
+        self._snapshots: list[Any] = []  # probes/training.py Snapshot, oldest first
+        self._before_jump: Any = None  # the Snapshot before the largest epoch-to-epoch loss rise
+        self._largest_jump = 1.0
+        self._replay_sample: Any = None
+        self._replay_batch_size = DEFAULT_BATCH_SIZE
         self.measurement_count = 0
         self.costs: list[float] = []  # seconds of each measurement of this fit
 
@@ -142,7 +171,8 @@ class Monitor(keras.callbacks.Callback):
 
         data = self._probe_data if self._probe_data is not None else self.run.probe
         try:
-            batch = probe_batch(as_batch(data)) if data is not None else None
+            sample = as_batch(data) if data is not None else None
+            batch = probe_batch(sample)
         except Exception as error:  # noqa: BLE001
             self._add([check_error("monitor", error)])
             batch = None
@@ -156,6 +186,8 @@ class Monitor(keras.callbacks.Callback):
         except Exception as error:  # noqa: BLE001 - e.g. a stateful RNN that needs its batch size
             self._skip(f"The model cannot run statelessly on the probe batch ({error}).")
             return
+        self._replay_sample = sample.take(REPLAY_SAMPLES)
+        self._replay_batch_size = self.run.batch_size or DEFAULT_BATCH_SIZE
         if not self._probe.differentiable:
             self._not_measured("The loss is computed inside the model's own train_step, which "
                                "fitdoctor cannot differentiate; predictions and layer outputs are "
@@ -280,7 +312,7 @@ class Monitor(keras.callbacks.Callback):
 
     def _fingerprint(self, step: int, at: str) -> None:
         from fitdoctor.probes.loss import host_weights
-        from fitdoctor.probes.training import fingerprints
+        from fitdoctor.probes.training import Snapshot, fingerprints
 
         variables = self.model.trainable_variables
         try:
@@ -290,8 +322,12 @@ class Monitor(keras.callbacks.Callback):
         weights = host_weights(self.model)
         values = fingerprints(weights)
         self._weights_finite = bool(np.isfinite(values).all())
-        if self._weights_finite and sum(w.size for w in weights) <= LAST_FINITE_PARAMETERS:
-            self._last_finite = (at, weights)
+        if self._weights_finite and sum(w.size for w in weights) <= SNAPSHOT_PARAMETERS:
+            losses = self.run.history.losses
+            jump = losses[-1] / losses[-2] if len(losses) >= 2 and losses[-2] > 0 else math.nan
+            if self._snapshots and math.isfinite(jump) and jump > self._largest_jump:
+                self._largest_jump, self._before_jump = jump, self._snapshots[-1]
+            self._snapshots = (self._snapshots + [Snapshot(step, at, weights)])[-SNAPSHOTS:]
         self.run.history.add_fingerprint(Fingerprint(
             step, at, values, [getattr(v, "path", v.name) for v in variables],
             [int(math.prod(v.shape)) for v in variables], rate))
@@ -353,6 +389,7 @@ class Monitor(keras.callbacks.Callback):
         except Exception as error:  # noqa: BLE001
             new.append(check_error("monitor", error))
         self._add(new)
+        self._deeper(new, measurement.at)
         if measurement.at.startswith("step"):
             self._established(judge_symptoms(self.run, self._settings, final=False))
 
@@ -362,32 +399,79 @@ class Monitor(keras.callbacks.Callback):
         self._deeper(new, at)
 
     def _deeper(self, new: list[Finding], at: str | None) -> None:
-        """A divergence no reported cause explains: measure the curvature now (FD301), on the
-        last finite weights when the current ones overflowed."""
+        """A symptom that no reported cause explains: look for its cause at that moment, once
+        per run each. A divergence: the curvature now (FD301), on the last finite weights when
+        the current ones overflowed. Then, or for units that died: the steps since the last
+        finite weights before the symptom replayed with the user's optimizer, for a gradient
+        cliff (FD304)."""
+        from fitdoctor.probes import rng
+
+        if self._probe is None or at is None:
+            return
+        try:
+            with rng.preserved():  # training-mode passes draw (Dropout on torch's generator)
+                self._look_deeper(new, at)
+        except Exception as error:  # noqa: BLE001 - the monitor must never break the fit
+            self._add([check_error("monitor", error)])
+
+    def _look_deeper(self, new: list[Finding], at: str) -> None:
+        for symptom in new:
+            if symptom.code not in DIVERGENCE + ("FD206",) or self._explained(symptom):
+                continue
+            if symptom.code in DIVERGENCE and not self._curvature_probed:
+                self._curvature_probed = True
+                self._probe_curvature(at)
+            if not self._replayed and not self._explained(symptom):
+                self._replayed = True
+                self._replay(symptom)
+            if self._explained(symptom) and symptom.code == "FD206":
+                symptom.explained_by = next(code for code in DEAD_UNITS_THROWN_BY
+                                            if code in self._reported_causes())
+            return
+
+    def _explained(self, symptom: Finding) -> bool:
         from fitdoctor.checks import REGISTRY
+
+        causes = DEAD_UNITS_THROWN_BY if symptom.code == "FD206" else \
+            getattr(REGISTRY.get(symptom.code), "explained_by", ())
+        return bool(self._reported_causes() & set(causes))
+
+    def _probe_curvature(self, at: str) -> None:
         from fitdoctor.checks.symptoms.runtime_causes import curvature_now
 
-        if self._curvature_probed or self._probe is None or at is None:
+        last_finite = None if self._weights_finite else next(reversed(self._snapshots), None)
+        if "FD301" in self._known() or not self._settings.wants("FD301") or \
+                (not self._weights_finite and last_finite is None):
             return
-        reported = self._reported_causes()
-        for symptom in new:
-            if symptom.code not in DIVERGENCE or "FD301" in self._known() or not self._settings.wants("FD301"):
-                continue
-            if reported & set(getattr(REGISTRY.get(symptom.code), "explained_by", ())):
-                continue
-            if not self._weights_finite and self._last_finite is None:
-                return
-            self._curvature_probed = True
-            began = time.perf_counter()
-            try:
-                finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS,
-                                        None if self._weights_finite else self._last_finite)
-            except Exception as error:  # noqa: BLE001
-                finding = check_error("FD301", error)
-            self._spent += time.perf_counter() - began
-            if finding is not None:
-                self._add([finding])
+        began = time.perf_counter()
+        try:
+            finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS, last_finite)
+        except Exception as error:  # noqa: BLE001
+            finding = check_error("FD301", error)
+        self._spent += time.perf_counter() - began
+        if finding is not None:
+            self._add([finding])
+
+    def _replay(self, symptom: Finding) -> None:
+        from fitdoctor.checks.symptoms.runtime_causes import cliff_replayed
+
+        step = symptom.evidence.get("step", self._first_step + self._steps)
+        before = [snapshot for snapshot in [self._before_jump, *self._snapshots]
+                  if snapshot is not None and snapshot.step < step]
+        if "FD304" in self._known() or not self._settings.wants("FD304") or not before \
+                or self._replay_sample is None:
             return
+        start = before[0]  # where the loss last jumped, else the oldest recent one
+        began = time.perf_counter()
+        try:
+            finding = cliff_replayed(self.model, self._replay_sample, self._replay_batch_size, start,
+                                     min(step - start.step, REPLAY_STEPS), REPLAY_SECONDS, symptom,
+                                     self._probe.batch)
+        except Exception as error:  # noqa: BLE001
+            finding = check_error("FD304", error)
+        self._spent += time.perf_counter() - began
+        if finding is not None:
+            self._add([finding])
 
     def _add(self, findings: list[Finding]) -> None:
         self.run.findings.extend(findings)

@@ -83,3 +83,18 @@ def test_a_gradient_that_grows_while_the_loss_falls_is_training_not_a_cliff():
 
     losses, norms = [1.04, 0.9, 0.5, 0.2, 0.014], [0.68, 0.7, 0.75, 0.8, 24.0]
     assert gradient_cliff_now(_history(losses, norms), keras.optimizers.Adam(), "epoch 5") is None
+
+
+def test_a_large_cliff_after_a_small_spike_is_reported():
+    """A JAX replay of the IRNN warm-up fixture: a 12x spike at an ordinary loss (a hard
+    batch, perhaps), then a 200x one; the run recovered, so only the second is certain."""
+    from fitdoctor.checks.optimisation.gradient_cliff import cliff_finding
+    from fitdoctor.probes.short_run import ShortRun
+
+    losses, norms = _noisy(40)
+    norms[20], norms[24] = 12.0, 200.0
+    run = ShortRun(1.0, 0.95, losses, norms)
+    finding = cliff_finding("FD304", run, "A replay", 256)
+    assert finding is not None and finding.evidence["step"] == 25
+    norms[24] = 1.0
+    assert cliff_finding("FD304", ShortRun(1.0, 0.95, losses, norms), "A replay", 256) is None

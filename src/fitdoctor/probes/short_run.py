@@ -57,14 +57,16 @@ def minibatches(sample: Batch, batch_size: int, count: int, seed: int = 0) -> li
 
 
 def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimizer: Callable[[], Any],
-               steps: int, seconds: float, owner: Hashable | None = None) -> ShortRun:
-    """`steps` optimizer steps (cycling through `batches`) on a copy of the trainable weights;
-    stops early at a non-finite loss or when `seconds` have passed. Runs with the same
-    `owner` (an object alive while its runs are made) may share compiled code."""
+               steps: int, seconds: float, owner: Hashable | None = None,
+               start: list[np.ndarray] | None = None) -> ShortRun:
+    """`steps` optimizer steps (cycling through `batches`) on a copy of the trainable weights
+    (or of host weights `start`); stops early at a non-finite loss or when `seconds` have
+    passed. Runs with the same `owner` (an object alive while its runs are made) may share
+    compiled code."""
     import keras
 
-    training = LossProbe(model, batches[0])
-    judge = LossProbe(model, evaluation, training=False)
+    training = LossProbe(model, batches[0], params=start)
+    judge = LossProbe(model, evaluation, training=False, params=start)
     run = ShortRun(_loss(judge, judge.params), math.nan)
     optimizer = make_optimizer()
     variables = [keras.Variable(p, trainable=True) for p in judge.params]

@@ -47,6 +47,16 @@ class Measurement:
     seconds: float = 0.0
 
 
+@dataclass
+class Snapshot:
+    """A host copy of the trainable weights, taken at an epoch end (the one the fingerprint
+    makes), kept while finite so that a failure can be examined where it began."""
+
+    step: int
+    at: str
+    weights: list[np.ndarray]
+
+
 def probe_batch(batch: Batch | None, samples: int = MONITOR_SAMPLES) -> Batch | None:
     if batch is None or batch.y is None:
         return None

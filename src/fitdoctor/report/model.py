@@ -70,8 +70,10 @@ class Run:
     history: LossHistory = field(default_factory=LossHistory)
     preflight_seconds: float = 0.0
     repairs: list[dict[str, Any]] = field(default_factory=list)
-    # The pre-flight sample (a data.Batch), which the training monitor measures on; not reported.
+    # The pre-flight sample (a data.Batch), which the training monitor measures on, and the
+    # user's batch size; not reported.
     probe: Any = field(default=None, repr=False, compare=False)
+    batch_size: int | None = field(default=None, repr=False, compare=False)
     # The training monitor's state carried from one fit() of the run to the next (its time
     # budget, its compiled probe) and the measurement of the final weights it left for the
     # end of the script; not reported.

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.short_run import ShortRun
 
 # A step's gradient norm at least this many times the median of the steps before it...
 SPIKE_FACTOR = 10.0
@@ -44,18 +45,18 @@ class Cliff:
 
 
 def first_cliff(norms: Sequence[float], losses: Sequence[float],
-                baseline: int = BASELINE_STEPS) -> Cliff | None:
+                baseline: int = BASELINE_STEPS, factor: float = SPIKE_FACTOR) -> Cliff | None:
     """The first of a series of (gradient norm, loss) measurements, each after `baseline`
-    others, whose gradient spikes while its loss does not."""
+    others, whose gradient spikes to `factor` times its typical size while its loss does not."""
     for step in range(baseline, min(len(norms), len(losses))):
         typical_norm = statistics.median(norms[:step])
         typical_loss = statistics.median(losses[:step])
         norm, loss = norms[step], losses[step]
         if not (math.isfinite(typical_norm) and math.isfinite(typical_loss) and math.isfinite(loss)):
             return None
-        factor = norm / max(typical_norm, 1e-30)
-        spiked = not math.isfinite(norm) or factor >= SPIKE_FACTOR
-        allowed = max(ORDINARY_LOSS_FACTOR, math.sqrt(factor) if math.isfinite(factor) else 0.0)
+        growth = norm / max(typical_norm, 1e-30)
+        spiked = not math.isfinite(norm) or growth >= factor
+        allowed = max(ORDINARY_LOSS_FACTOR, math.sqrt(growth) if math.isfinite(growth) else 0.0)
         if spiked and abs(loss) <= allowed * abs(typical_loss):
             return Cliff(step, norm, typical_norm, loss, typical_loss)
     return None
@@ -73,28 +74,41 @@ def cliff_findings(code: str, context: PreflightContext) -> Iterable[Finding]:
     if clips(context.model.optimizer):
         return  # a spike is clipped before it reaches the weights
     run = context.user_short_run
-    cliff = first_cliff(run.gradient_norms, run.losses)
-    if cliff is None or not (run.diverged or cliff.factor >= CERTAIN_FACTOR):
-        return
+    finding = cliff_finding(code, run, "A copy of the model trained with the user's optimizer",
+                            context.loss_probe.size)
+    if finding is not None:
+        yield finding
+
+
+def cliff_finding(code: str, run: ShortRun, trained: str, samples: int,
+                  detected_at: str = "preflight", run_name: str = "a short run") -> Finding | None:
+    """The judgement of a short run (`trained`: who made it, for the message): its first
+    cliff when the run then diverged, else its first cliff of CERTAIN_FACTOR times the typical
+    gradient (a smaller spike that the run recovered from may have been a hard batch; a later,
+    larger one is not)."""
+    cliff = first_cliff(run.gradient_norms, run.losses,
+                        factor=SPIKE_FACTOR if run.diverged else CERTAIN_FACTOR)
+    if cliff is None:
+        return None
     after = ("the run then diverged" if run.diverged else
              f"the evaluation loss went from {run.initial:.4g} to {run.final:.4g}")
     norm = f"{cliff.norm:.4g}" if math.isfinite(cliff.norm) else "non-finite"
-    yield Finding(
+    return Finding(
         code, Severity.ERROR,
         f"The gradient jumps to {norm}, {cliff.factor:.0f}x its typical size, at step "
-        f"{cliff.step + 1} of a short run while the loss stays ordinary",
-        f"A copy of the model trained with the user's optimizer had gradient norms around "
-        f"{cliff.typical_norm:.3g} for {cliff.step} steps; at step {cliff.step + 1} the norm was "
-        f"{norm} while the batch loss was {cliff.loss:.4g} (typical {cliff.typical_loss:.4g}); "
-        f"{after}. That is a cliff in the loss surface, the signature of exploding gradients "
-        f"(recurrent layers with unbounded activations, deep products of large Jacobians): a "
-        f"single update of that size throws the weights away, and no learning rate that still "
-        f"trains avoids it.",
+        f"{cliff.step + 1} of {run_name} while the loss stays ordinary",
+        f"{trained} had gradient norms around {cliff.typical_norm:.3g} for {cliff.step} steps; at "
+        f"step {cliff.step + 1} the norm was {norm} while the batch loss was {cliff.loss:.4g} "
+        f"(typical {cliff.typical_loss:.4g}); {after}. That is a cliff in the loss surface, the "
+        f"signature of exploding gradients (recurrent layers with unbounded activations, deep "
+        f"products of large Jacobians): a single update of that size throws the weights away, "
+        f"and no learning rate that still trains avoids it.",
         {"step": cliff.step + 1, "gradient_norm": cliff.norm, "typical_gradient_norm": cliff.typical_norm,
          "spike_factor": round(cliff.factor, 2), "batch_loss": cliff.loss,
          "typical_batch_loss": cliff.typical_loss, "steps": run.steps, "diverged": run.diverged,
-         "samples": context.loss_probe.size},
+         "samples": samples},
         {},
         Fix("Clip the gradient norm (and prefer bounded activations in recurrent layers)",
             "optimizer = keras.optimizers.SGD(learning_rate=..., clipnorm=1.0)", "changes-intent"),
+        detected_at=detected_at,
     )

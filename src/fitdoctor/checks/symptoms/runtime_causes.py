@@ -4,8 +4,10 @@ FD206 (dead units), FD303 (vanishing gradients) and FD304 (exploding gradients) 
 with the pre-flight checks' own code and thresholds (checks/wiring/dead_units.py,
 checks/optimisation/{vanishing,exploding}_gradients.py) on the monitor's probe batch at the
 current weights, and reported under the same code with `detected_at="epoch N"` / `"step N"`.
-A code that pre-flight already reported for the run is never reported again. FD301 is
-measured on demand, when a divergence appears that no reported cause explains.
+A code that pre-flight already reported for the run is never reported again. Two are
+measured on demand, when a symptom appears that no reported cause explains: FD301 (the
+curvature against the rate in force, `curvature_now`) and FD304 (the steps before the
+symptom replayed on a copy, judged like the pre-flight short run, `cliff_replayed`).
 
 Where the thresholds come from:
 - FD206: a layer with at least 50% of its units dead on every probe sample, or 90% of its
@@ -193,10 +195,10 @@ def gradient_cliff_now(history: Any, optimizer: Any, at: str) -> Finding | None:
 
 
 def curvature_now(model: Any, batch: Any, at: str, seconds: float,
-                  last_finite: tuple[str, list[np.ndarray]] | None = None) -> Finding | None:
+                  last_finite: Any = None) -> Finding | None:
     """FD301 when a divergence appears: the largest curvature of the loss on the probe batch
     against the optimizer's current rate (plain SGD, with or without momentum), on the current
-    weights or, once they overflowed, on `last_finite` = (where, host weights), the last
+    weights or, once they overflowed, on `last_finite` (probes/training.py Snapshot), the last
     finite ones the monitor saw."""
     from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
     from fitdoctor.probes.training import current_curvature
@@ -209,7 +211,7 @@ def curvature_now(model: Any, batch: Any, at: str, seconds: float,
     import keras
 
     rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
-    where, weights = last_finite if last_finite is not None else (at, None)
+    where, weights = (last_finite.at, last_finite.weights) if last_finite is not None else (at, None)
     spectrum, loss = current_curvature(model, batch, seconds, weights)
     if not np.isfinite(spectrum.largest):
         return None
@@ -236,3 +238,33 @@ def curvature_now(model: Any, batch: Any, at: str, seconds: float,
             f"keras.optimizers.SGD(learning_rate={suggested:g})", "changes-intent"),
         detected_at=at,
     )
+
+
+def cliff_replayed(model: Any, sample: Any, batch_size: int, start: Any, steps: int, seconds: float,
+                   symptom: Finding, evaluation: Any) -> Finding | None:
+    """FD304 for a `symptom` that no reported cause explains: the steps since `start` (probes/
+    training.py Snapshot, the last finite weights before the symptom) replayed with a fresh
+    copy of the user's optimizer, on mini-batches of `sample`, meet a gradient cliff (the
+    pre-flight short run's judgement). A cliff lasts a step or two and the monitor's
+    scheduled measurements are far apart; what it leaves behind (a loss that jumped, units
+    that died) is what the monitor sees, and the replay finds the step that did it."""
+    from fitdoctor.probes.short_run import clone_optimizer, minibatches, train_copy
+
+    optimizer = model.optimizer
+    if cliff.clips(optimizer) or steps < cliff.BASELINE_STEPS + 1:
+        return None
+    clone = clone_optimizer(optimizer)
+
+    def resumed() -> Any:
+        # A schedule continues from where the snapshot was taken; momentum restarts at zero.
+        fresh = clone()
+        fresh.iterations.assign(start.step)
+        return fresh
+
+    batches = minibatches(sample, batch_size, steps)
+    run = train_copy(model, batches, evaluation, resumed, steps, seconds, start=start.weights)
+    trained = (f"{symptom.code} appeared at {symptom.detected_at} with no reported cause, so fitdoctor "
+               f"replayed training from the weights of {start.at} with a fresh copy of the user's "
+               f"optimizer ({run.steps} steps on mini-batches of {batch_size}): it")
+    return cliff.cliff_finding("FD304", run, trained, sample.size, detected_at=symptom.detected_at,
+                               run_name=f"a replay from {start.at}")

@@ -4,8 +4,8 @@ develop during it.
 Cost. The loss is read once per epoch from the logs Keras already computed. Measurements
 (probes/training.py) run on a schedule:
 
-- at every epoch end: a fingerprint of the trainable weights (one host copy) for FD406; the
-  copy is kept while it is finite, for the curvature probe after a loss that overflowed;
+- at every epoch end: a fingerprint of the trainable weights (one host copy) for FD406; some
+  copies are kept for the deeper probes below;
 - at epoch ends, and every N steps inside an epoch, a measurement on the probe batch
   (predictions, layer outputs, the loss gradient by layer) for FD405, FD206, FD303, FD304;
   only while the monitor's time, this measurement included, stays under `budget` (default
@@ -25,7 +25,7 @@ Deeper probes. A symptom that no reported cause explains (a divergence: FD401, F
 units that died: FD206) makes the monitor look for its cause at that moment, once per run
 each (checks/symptoms/runtime_causes.py): the curvature against the rate in force (FD301), on
 the current weights or on the last finite ones; then a replay of the steps since the epoch
-before the loss last jumped, on a copy with a fresh copy of the user's optimizer, for a
+before the loss's largest rise, on a copy with a fresh copy of the user's optimizer, for a
 gradient cliff (FD304), which lasts a step or two and falls between scheduled measurements.
 For them the epoch-end host copies of the weights are kept (probes/training.py Snapshot):
 the last SNAPSHOTS finite ones and the one before the largest epoch-to-epoch rise of the
@@ -401,9 +401,9 @@ class Monitor(keras.callbacks.Callback):
     def _deeper(self, new: list[Finding], at: str | None) -> None:
         """A symptom that no reported cause explains: look for its cause at that moment, once
         per run each. A divergence: the curvature now (FD301), on the last finite weights when
-        the current ones overflowed. Then, or for units that died: the steps since the last
-        finite weights before the symptom replayed with the user's optimizer, for a gradient
-        cliff (FD304)."""
+        the current ones overflowed. Then, or for units that died: the steps since the epoch
+        before the loss's largest rise (else the oldest kept weights before the symptom)
+        replayed with the user's optimizer, for a gradient cliff (FD304)."""
         from fitdoctor.probes import rng
 
         if self._probe is None or at is None:
@@ -461,7 +461,7 @@ class Monitor(keras.callbacks.Callback):
         if "FD304" in self._known() or not self._settings.wants("FD304") or not before \
                 or self._replay_sample is None:
             return
-        start = before[0]  # where the loss last jumped, else the oldest recent one
+        start = before[0]
         began = time.perf_counter()
         try:
             finding = cliff_replayed(self.model, self._replay_sample, self._replay_batch_size, start,

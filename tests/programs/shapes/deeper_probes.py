@@ -4,25 +4,12 @@ mid-training: a warm-up past the stability limit overflows a regression MLP that
 that draws), and an IRNN under a warm-up loses its units to gradient cliffs (the steps before
 are replayed on a copy). After training it draws from every global RNG. Saves the IRNN's
 weights, both optimizers' variables, the loss histories and the draws to sys.argv[1]."""
-import random
 import sys
 
 import keras
 import numpy as np
+from draws import global_draws
 from keras import layers
-
-
-def backend_draw():
-    backend = keras.backend.backend()
-    if backend == "torch":
-        import torch
-
-        return torch.rand(3).numpy()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return tf.random.uniform((3,)).numpy()
-    return np.zeros(3)
 
 
 keras.utils.set_random_seed(0)
@@ -30,6 +17,7 @@ rng = np.random.default_rng(0)
 x = rng.standard_normal((2048, 8)).astype("float32")
 y = (x @ rng.normal(0, 1, (8, 1))).astype("float32")
 y = (y - y.mean()) / y.std()
+data = [x.copy(), y.copy()]
 mlp = keras.Sequential([keras.Input((8,)), layers.Dense(32, activation="tanh"), layers.Dropout(0.1), layers.Dense(1)])
 warmup = keras.optimizers.schedules.CosineDecay(0.001, decay_steps=1000, warmup_target=2.0, warmup_steps=320)
 mlp.compile(optimizer=keras.optimizers.SGD(learning_rate=warmup), loss="mse")
@@ -38,6 +26,7 @@ first = mlp.fit(x, y, epochs=10, batch_size=64, verbose=0)
 n, steps, units = 1024, 40, 32
 sequences = rng.uniform(-1, 1, size=(n, steps, 2)).astype("float32")
 sums = ((sequences[:, :, 0] - sequences[:, :, 1]).sum(1, keepdims=True) / np.sqrt(2 * steps / 3)).astype("float32")
+data += [sequences.copy(), sums.copy()]
 irnn = keras.Sequential([keras.Input((steps, 2)),
                          layers.SimpleRNN(units, activation="relu",
                                           recurrent_initializer=keras.initializers.Identity(gain=0.7)),
@@ -50,14 +39,11 @@ irnn.compile(optimizer=keras.optimizers.SGD(learning_rate=schedule, momentum=0.9
 second = irnn.fit(sequences, sums, epochs=10, batch_size=32, verbose=0)
 
 arrays = {
+    **global_draws(),
     **{f"irnn_{i}": w for i, w in enumerate(irnn.get_weights())},
     **{f"optimizer_{v.path}": keras.ops.convert_to_numpy(v) for v in irnn.optimizer.variables},
     "mlp_iterations": keras.ops.convert_to_numpy(mlp.optimizer.iterations),
     "losses": np.array(first.history["loss"] + second.history["loss"]),
-    "python_random": np.array([random.random()]),
-    "numpy_random": np.random.standard_normal(3),
-    "keras_random": keras.ops.convert_to_numpy(keras.random.normal((3,))),
-    "backend_random": backend_draw(),
-    "data_unchanged": np.array([True]),
+    "data_unchanged": np.array([np.array_equal(a, b) for a, b in zip(data, [x, y, sequences, sums])]),
 }
 np.savez(sys.argv[1], **arrays)

@@ -3,11 +3,11 @@ dict inputs with an Embedding, BatchNorm statistics, Dropout and GaussianNoise s
 generators, shuffling, validation_split and sample weights; then a second model fed by a
 PyDataset that augments with NumPy's global RNG. After training it draws from every global
 RNG. Saves all of it to sys.argv[1]."""
-import random
 import sys
 
 import keras
 import numpy as np
+from draws import global_draws
 
 
 class Augmenting(keras.utils.PyDataset):
@@ -21,19 +21,6 @@ class Augmenting(keras.utils.PyDataset):
     def __getitem__(self, index):
         part = slice(index * 32, (index + 1) * 32)
         return self.x[part] + 0.1 * np.random.standard_normal(self.x[part].shape).astype("float32"), self.y[part]
-
-
-def backend_draw():
-    backend = keras.backend.backend()
-    if backend == "torch":
-        import torch
-
-        return torch.rand(3).numpy()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return tf.random.uniform((3,)).numpy()  # the op seed counter (tf.random.get_global_generator is unseeded)
-    return np.zeros(3)  # JAX has no global RNG; keras.random below is its only one
 
 
 keras.utils.set_random_seed(21)
@@ -63,15 +50,12 @@ second.fit(Augmenting(x2, y2), epochs=2, verbose=0)
 later = keras.layers.Dense(3)  # unseeded initializers after fit draw from the global seed generator
 later.build((None, 2))
 arrays = {
+    **global_draws(),
     **{f"model_{i}": w for i, w in enumerate(model.get_weights())},
     **{f"second_{i}": w for i, w in enumerate(second.get_weights())},
     **{f"later_{i}": w for i, w in enumerate(later.get_weights())},
     **{f"optimizer_{v.path}": keras.ops.convert_to_numpy(v) for v in model.optimizer.variables},
     **{f"optimizer2_{v.path}": keras.ops.convert_to_numpy(v) for v in second.optimizer.variables},
-    "python_random": np.array([random.random()]),
-    "numpy_random": np.random.standard_normal(3),
-    "keras_random": keras.ops.convert_to_numpy(keras.random.normal((3,))),
-    "backend_random": backend_draw(),
     "data_unchanged": np.array([np.array_equal(a, b) for a, b in zip(data, [numbers, ids, labels, weights])]),
 }
 np.savez(sys.argv[1], **arrays)

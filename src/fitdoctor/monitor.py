@@ -406,17 +406,18 @@ class Monitor(keras.callbacks.Callback):
         replayed with the user's optimizer, for a gradient cliff (FD304)."""
         from fitdoctor.probes import rng
 
-        if self._probe is None or at is None:
+        symptoms = [finding for finding in new if finding.code in DIVERGENCE + ("FD206",)]
+        if self._probe is None or at is None or not symptoms:
             return
         try:
             with rng.preserved():  # training-mode passes draw (Dropout on torch's generator)
-                self._look_deeper(new, at)
+                self._look_deeper(symptoms, at)
         except Exception as error:  # noqa: BLE001 - the monitor must never break the fit
             self._add([check_error("monitor", error)])
 
-    def _look_deeper(self, new: list[Finding], at: str) -> None:
-        for symptom in new:
-            if symptom.code not in DIVERGENCE + ("FD206",) or self._explained(symptom):
+    def _look_deeper(self, symptoms: list[Finding], at: str) -> None:
+        for symptom in symptoms:
+            if self._explained(symptom):
                 continue
             if symptom.code in DIVERGENCE and not self._curvature_probed:
                 self._curvature_probed = True

@@ -87,8 +87,8 @@ DIVERGENCE = ("FD401", "FD402", "FD404")
 DEAD_UNITS_THROWN_BY = ("FD304", "FD301")
 # What a run's next fit() inherits from this one (Run.monitor_carry).
 CARRIED = ("_trained", "_spent", "_cost", "_step_time", "_probe", "_last_measured_step",
-           "_snapshots", "_before_jump", "_largest_jump", "_replay_sample", "_replay_batch_size",
-           "_curvature_probed", "_replayed")
+           "_snapshots", "_before_jump", "_largest_jump", "_replay_sample", "_curvature_probed",
+           "_replayed")
 
 
 class Monitor(keras.callbacks.Callback):
@@ -141,12 +141,10 @@ class Monitor(keras.callbacks.Callback):
         self._last_measured_step = -1
         self._curvature_probed = False
         self._replayed = False
-        self._weights_finite = True
         self._snapshots: list[Any] = []  # probes/training.py Snapshot, oldest first
         self._before_jump: Any = None  # the Snapshot before the largest epoch-to-epoch loss rise
         self._largest_jump = 1.0
         self._replay_sample: Any = None
-        self._replay_batch_size = DEFAULT_BATCH_SIZE
         self.measurement_count = 0
         self.costs: list[float] = []  # seconds of each measurement of this fit
 
@@ -187,7 +185,6 @@ class Monitor(keras.callbacks.Callback):
             self._skip(f"The model cannot run statelessly on the probe batch ({error}).")
             return
         self._replay_sample = sample.take(REPLAY_SAMPLES)
-        self._replay_batch_size = self.run.batch_size or DEFAULT_BATCH_SIZE
         if not self._probe.differentiable:
             self._not_measured("The loss is computed inside the model's own train_step, which "
                                "fitdoctor cannot differentiate; predictions and layer outputs are "
@@ -321,8 +318,7 @@ class Monitor(keras.callbacks.Callback):
             rate = None
         weights = host_weights(self.model)
         values = fingerprints(weights)
-        self._weights_finite = bool(np.isfinite(values).all())
-        if self._weights_finite and sum(w.size for w in weights) <= SNAPSHOT_PARAMETERS:
+        if np.isfinite(values).all() and sum(w.size for w in weights) <= SNAPSHOT_PARAMETERS:
             losses = self.run.history.losses
             jump = losses[-1] / losses[-2] if len(losses) >= 2 and losses[-2] > 0 else math.nan
             if self._snapshots and math.isfinite(jump) and jump > self._largest_jump:
@@ -365,9 +361,6 @@ class Monitor(keras.callbacks.Callback):
     def _known(self) -> set[str]:
         return {f.code for f in self.run.findings}
 
-    def _reported_causes(self) -> set[str]:
-        return {f.code for f in self.run.findings if f.kind == "cause" and f.severity > Severity.INFO}
-
     def _judge_measurement(self, measurement: Any) -> None:
         from fitdoctor.checks.symptoms.runtime_causes import dead_units_now, gradient_causes, gradient_cliff_now
 
@@ -377,8 +370,7 @@ class Monitor(keras.callbacks.Callback):
             if "FD206" not in known and self._settings.wants("FD206"):
                 finding = dead_units_now(measurement, self.run.history.reference)
                 if finding:
-                    finding.explained_by = next((code for code in DEAD_UNITS_THROWN_BY if code in
-                                                 self._reported_causes()), None)
+                    finding.explained_by = self._first_reported(DEAD_UNITS_THROWN_BY)
                     new.append(finding)
             causes = gradient_causes(measurement, self.run.history.reference)
             found = gradient_cliff_now(self.run.history, self.model.optimizer, measurement.at)
@@ -425,9 +417,8 @@ class Monitor(keras.callbacks.Callback):
             if not self._replayed and not self._explained(symptom):
                 self._replayed = True
                 self._replay(symptom)
-            if self._explained(symptom) and symptom.code == "FD206":
-                symptom.explained_by = next(code for code in DEAD_UNITS_THROWN_BY
-                                            if code in self._reported_causes())
+            if symptom.code == "FD206":
+                symptom.explained_by = self._first_reported(DEAD_UNITS_THROWN_BY)
             return
 
     def _explained(self, symptom: Finding) -> bool:
@@ -435,7 +426,18 @@ class Monitor(keras.callbacks.Callback):
 
         causes = DEAD_UNITS_THROWN_BY if symptom.code == "FD206" else \
             getattr(REGISTRY.get(symptom.code), "explained_by", ())
-        return bool(self._reported_causes() & set(causes))
+        return self._first_reported(causes) is not None
+
+    def _first_reported(self, causes: tuple[str, ...]) -> str | None:
+        """The first of `causes` reported (above INFO) in this run."""
+        reported = {f.code for f in self.run.findings if f.kind == "cause" and f.severity > Severity.INFO}
+        return next((code for code in causes if code in reported), None)
+
+    @property
+    def _weights_finite(self) -> bool:
+        """Whether the weights at the latest epoch end were finite (from their fingerprint)."""
+        fingerprints = self.run.history.fingerprints
+        return not fingerprints or bool(np.isfinite(fingerprints[-1].values).all())
 
     def _probe_curvature(self, at: str) -> None:
         from fitdoctor.checks.symptoms.runtime_causes import curvature_now
@@ -465,7 +467,8 @@ class Monitor(keras.callbacks.Callback):
         start = before[0]
         began = time.perf_counter()
         try:
-            finding = cliff_replayed(self.model, self._replay_sample, self._replay_batch_size, start,
+            finding = cliff_replayed(self.model, self._replay_sample,
+                                     self.run.batch_size or DEFAULT_BATCH_SIZE, start,
                                      min(step - start.step, REPLAY_STEPS), REPLAY_SECONDS, symptom,
                                      self._probe.batch)
         except Exception as error:  # noqa: BLE001

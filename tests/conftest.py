@@ -14,6 +14,7 @@ PROGRAMS = ROOT / "tests" / "programs"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "backends: runs on every Keras backend (make test-backends)")
+    config.addinivalue_line("markers", "slow: seed repairs, run once in CI on TensorFlow")
 
 
 def diagnose_script(path, *args, **settings):

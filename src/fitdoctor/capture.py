@@ -29,8 +29,15 @@ class Session:
     """All training runs of one script (or one notebook session)."""
 
     def __init__(self, settings: Settings, script: str | None = None,
-                 on_findings: Callable[[str, list[Finding]], None] | None = None) -> None:
+                 on_findings: Callable[[str, list[Finding]], None] | None = None,
+                 before_fit: Callable[[Any, dict], Any] | None = None,
+                 after_preflight: Callable[[engine.RunState], None] | None = None) -> None:
+        """`before_fit(model, arguments)` may change fit()'s arguments in place and returns the
+        model to train instead (a repair trial), or None to skip that fit(); `after_preflight`
+        sees each new run's state right after its pre-flight, before training."""
         self.settings = settings
+        self._before_fit = before_fit
+        self._after_preflight = after_preflight
         self.report = Report(script)
         self._on_findings = on_findings or (lambda heading, findings: None)
         self._states: dict[int, engine.RunState] = {}
@@ -112,6 +119,10 @@ class Session:
         import keras
 
         arguments = _bind(original, model, args, kwargs)
+        if self._before_fit is not None:
+            model = self._before_fit(model, arguments)
+            if model is None:
+                return keras.callbacks.History()
         frame = _user_frame()
         where = _location(frame)
         run = self._runs.get(id(model)) if self._models.get(id(model)) is model else None
@@ -139,6 +150,10 @@ class Session:
         arguments["callbacks"] = list(arguments.get("callbacks") or []) + [monitor]
         return original(model, **arguments)
 
+    def models(self) -> list[Any]:
+        """The model of each run, in the report's order."""
+        return [self._models[key] for key in self._runs]
+
     def _add_run(self, model: Any, run: Run) -> Run:
         self._models[id(model)] = model
         self._runs[id(model)] = run
@@ -157,6 +172,8 @@ class Session:
         self._add_run(model, state.run)
         self._on_findings(f"fitdoctor pre-flight: fit() at {where} ({state.run.preflight_seconds:.2f}s)",
                           state.run.ranked())
+        if self._after_preflight is not None:
+            engine.measure_more(state, self._after_preflight)
         return state.run
 
     def _stop_now(self, run: Run) -> bool:

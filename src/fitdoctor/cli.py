@@ -37,10 +37,20 @@ def main() -> None:
 @click.option("--select", help="Only these codes or prefixes, comma-separated (FD2,FD301).")
 @click.option("--ignore", help="Never these codes or prefixes, comma-separated.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="(planned) HTML report.")
-@click.option("--repair", is_flag=True, help="(planned) Try candidate fixes and re-train.")
+@click.option("--repair", is_flag=True,
+              help="Try candidate fixes in fresh processes, re-train, report which are verified to train.")
+@click.option("--goal", help="What a repair must reach: 'accuracy>=0.99', 'r2>=0.999', 'loss<=1e-6' "
+                             "(default: at most half the original run's error).")
+@click.option("--executor", "executor_name", type=click.Choice(["local", "ray"]), default="local",
+              help="Where trials run: local processes (default) or Ray tasks (RAY_ADDRESS or a local instance).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel trials of the local executor.")
+@click.option("--repair-time", type=click.FloatRange(min=1), help="Bound on the whole repair search, in seconds.")
+@click.option("--patch", "patch_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the recommended repair as a unified diff against the script.")
 def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, preflight_only: bool,
         stop_on: str | None, fail_on: str | None, select: str | None, ignore: str | None,
-        html_path: str | None, repair: bool) -> None:
+        html_path: str | None, repair: bool, goal: str | None, executor_name: str, jobs: int | None,
+        repair_time: float | None, patch_path: Path | None) -> None:
     """Run SCRIPT [SCRIPT_ARGS...] as Python would, diagnosing every fit() call.
 
     fitdoctor's own options may come before or after SCRIPT; every other argument goes to the
@@ -49,8 +59,20 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
     """
     if html_path is not None:
         raise click.UsageError("--html is planned but not built yet; use --json for a machine-readable report.")
-    if repair:
-        raise click.UsageError("--repair is planned but not built yet; each finding's fix shows what to change.")
+    if not repair and (goal or patch_path or jobs or repair_time or executor_name != "local"):
+        raise click.UsageError("--goal, --executor, --jobs, --repair-time and --patch go with --repair")
+    if goal:
+        from fitdoctor.repair.score import Goal
+
+        try:
+            Goal.parse(goal)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+    if executor_name == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            raise click.UsageError("--executor ray needs Ray: pip install 'fitdoctor[ray]'") from None
     if not script.is_file():
         raise click.UsageError(f"no such script: {script}")
     settings = config.load(Path.cwd()).with_overrides(
@@ -71,11 +93,31 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
     def show(heading: str, findings: list) -> None:
         terminal.print_findings(console, findings, heading)
 
-    outcome = run_script(script, list(script_args), settings, show)
+    if repair:
+        from fitdoctor.repair.session import repair_script
+
+        def tell(attempt) -> None:
+            verdict = "verified" if attempt.verified else "not verified"
+            console.print(f"fitdoctor repair: {', '.join(attempt.repair.fixes)} {attempt.repair.summary}: "
+                          f"{verdict} ({attempt.why}; {attempt.result.seconds:.0f}s)")
+
+        outcome = repair_script(script, list(script_args), settings, goal=goal, executor=executor_name,
+                                jobs=jobs, repair_time=repair_time, on_findings=show, on_attempt=tell)
+    else:
+        outcome = run_script(script, list(script_args), settings, show)
     terminal.print_report(console, outcome.report)
     if json_path is not None:
         json_report.write(outcome.report, json_path)
         console.print(f"report written to {json_path}")
+    if patch_path is not None:
+        diff = next((r["diff"] for run in outcome.report.runs for r in run.repairs
+                     if r.get("recommended") and r.get("diff")), None)
+        if diff:
+            patch_path.write_text(diff)
+            console.print(f"recommended repair written to {patch_path} (apply with: patch -p0 < {patch_path})")
+        else:
+            console.print("no verified repair that is an edit of the script's calls; nothing written to "
+                          f"{patch_path}")
     if outcome.exit_status:
         sys.exit(outcome.exit_status)
     if outcome.report.fails(settings.fail_on):

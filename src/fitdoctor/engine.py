@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from fitdoctor.checks import preflight_checks, symptom_checks
 from fitdoctor.checks.base import Check, Unsupported
@@ -86,6 +86,19 @@ def start(program: Program, settings: Settings) -> RunState:
     try:
         with rng.preserved():
             return _preflight(program, settings)
+    finally:
+        _restore(unbuilt)
+
+
+def measure_more(state: RunState, measure: Callable[[RunState], None]) -> None:
+    """Runs `measure` on a run's state after its pre-flight, as a check runs: every global RNG
+    and the unbuilt compile state restored, an exception reported as FD901."""
+    unbuilt = _unbuilt_compile_state(state.program.model)
+    try:
+        with rng.preserved():
+            measure(state)
+    except Exception as error:  # noqa: BLE001 - never break the user's fit
+        state.run.findings.append(check_error("repair planning", error))
     finally:
         _restore(unbuilt)
 

@@ -6,9 +6,9 @@ import os
 import runpy
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from fitdoctor.config import Settings
 from fitdoctor.findings import Finding
@@ -19,6 +19,7 @@ from fitdoctor.report.model import Report
 class Outcome:
     report: Report
     exit_status: int  # the script's own status: 0, its sys.exit code, or 1 if it raised
+    models: list[Any] = field(default_factory=list)  # each run's model, in the report's order
 
 
 def _headless() -> None:
@@ -38,13 +39,17 @@ def _exit_status(code: object) -> int:
 
 
 def run_script(script: Path, args: list[str], settings: Settings,
-               on_findings: Callable[[str, list[Finding]], None] | None = None) -> Outcome:
+               on_findings: Callable[[str, list[Finding]], None] | None = None,
+               before_fit: Callable[[Any, dict], Any] | None = None,
+               after_preflight: Callable[[Any], None] | None = None) -> Outcome:
+    """Runs `script` with fit() intercepted; `before_fit` and `after_preflight` are
+    capture.Session's hooks (a repair trial, the repair planner)."""
     _headless()
     import keras  # noqa: F401 - fit() must be patched before the script imports Keras
 
     from fitdoctor.capture import Session
 
-    session = Session(settings, str(script), on_findings)
+    session = Session(settings, str(script), on_findings, before_fit, after_preflight)
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     sys.argv = [str(script), *args]
     sys.path.insert(0, str(script.resolve().parent))
@@ -65,7 +70,7 @@ def run_script(script: Path, args: list[str], settings: Settings,
     note = _keras2_note(failure, bool(report.runs))
     if note:
         report.notes.append(note)
-    return Outcome(report, status)
+    return Outcome(report, status, session.models())
 
 
 # Modules and names that exist in Keras 2 / tf.keras but not in Keras 3.

@@ -70,6 +70,9 @@ class Run:
     history: LossHistory = field(default_factory=LossHistory)
     preflight_seconds: float = 0.0
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    # With --repair: the goal, the baseline, the causes with no mechanical fix and the
+    # repairs the time budget left untried.
+    repair_notes: dict[str, Any] | None = None
     # The pre-flight sample (a data.Batch), which the training monitor measures on, and the
     # user's batch size; not reported.
     probe: Any = field(default=None, repr=False, compare=False)
@@ -90,6 +93,7 @@ class Run:
             "findings": [f.to_dict() for f in self.ranked()],
             "history": {"loss": jsonable(self.history.losses)},
             "repairs": self.repairs,
+            **({"repair_search": self.repair_notes} if self.repair_notes is not None else {}),
         }
 
 

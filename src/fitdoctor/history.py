@@ -23,6 +23,8 @@ class Fingerprint:
     names: list[str]
     sizes: list[int]
     learning_rate: float | None = None
+    # Per variable, whether it has a constraint (a projection after every update).
+    constrained: list[bool] = field(default_factory=list)
 
 
 @dataclass

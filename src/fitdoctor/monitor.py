@@ -326,7 +326,8 @@ class Monitor(keras.callbacks.Callback):
             self._snapshots = (self._snapshots + [Snapshot(step, at, weights)])[-SNAPSHOTS:]
         self.run.history.add_fingerprint(Fingerprint(
             step, at, values, [getattr(v, "path", v.name) for v in variables],
-            [int(math.prod(v.shape)) for v in variables], rate))
+            [int(math.prod(v.shape)) for v in variables], rate,
+            [getattr(v, "constraint", None) is not None for v in variables]))
 
     def _measure(self, step: int, at: str) -> None:
         began = time.perf_counter()

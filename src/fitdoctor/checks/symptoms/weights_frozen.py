@@ -9,6 +9,14 @@ from fitdoctor.checks.base import Symptom
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.history import LossHistory
 
+# The loss has fallen to this share of where it started: at float32 resolution nothing is left
+# to learn, and updates too small to change a weight are convergence.
+EXACT_FIT = 1e-6
+# Weights that stopped at a loss below this share of where it started, where the loss is the
+# run's lowest and no longer changes (both within FLAT), descended into a minimum.
+DESCENDED = 0.5
+FLAT = 1e-3
+
 
 @register
 class WeightsFrozen(Symptom):
@@ -22,6 +30,16 @@ class WeightsFrozen(Symptom):
         Debugger's WeightUpdateRatio rule flags updates below 1e-8 of the weights; we ask for
         exactly zero, because a small ratio is also what a converged model or a decayed
         schedule legitimately shows.
+
+        Weights that stop because the loss is at its minimum are not frozen. With a positive
+        learning rate a zero update means a (numerically) zero gradient: a stationary point.
+        It is a minimum when the loss has fallen to a millionth of where it started (nothing
+        is left to learn at float32 resolution), or when it no longer changes at the lowest
+        value of the run, under half of where it started (a dead network stops on the plateau
+        it started from, or above its best; weights the loss cannot reach, while the others
+        still learn, stop while the loss still falls). A variable with a constraint that is
+        unchanged is held by its constraint (a NonNeg weight at 0), not frozen. A learning
+        rate of exactly 0 freezes the weights whatever the loss.
 
     Why it breaks training:
         Weights that the optimizer never moves keep their initial (random) values: the loss
@@ -53,9 +71,16 @@ class WeightsFrozen(Symptom):
             return None
         if not np.isfinite(now.values).all():
             return None  # non-finite weights are FD401's
-        same = np.all(before.values == now.values, axis=1)
         sizes = np.asarray(now.sizes)
-        frozen = [name for name, s, n in zip(now.names, same, sizes) if s and n > 0]
+        same = np.all(before.values == now.values, axis=1) & (sizes > 0)
+        if not same.any():
+            return None
+        if now.learning_rate != 0:
+            if _at_minimum(history):
+                return None
+            if len(now.constrained) == len(same):
+                same &= ~np.asarray(now.constrained, dtype=bool)
+        frozen = [name for name, s in zip(now.names, same) if s]
         if not frozen:
             return None
         parameters = int(sizes[same].sum())
@@ -78,3 +103,18 @@ class WeightsFrozen(Symptom):
                     "advice"),
             detected_at=now.at,
         )
+
+
+def _at_minimum(history: LossHistory) -> bool:
+    """Whether weights that stopped under a positive learning rate (a zero gradient) stopped
+    at a minimum of the loss, judged from the epoch losses."""
+    losses = history.losses
+    reference = history.reference
+    if not losses or reference is None or not reference > 0 or not np.isfinite(losses[-1]):
+        return False
+    now = losses[-1]
+    if now <= EXACT_FIT * reference:
+        return True
+    flat = len(losses) >= 2 and abs(now - losses[-2]) <= FLAT * now
+    lowest = now <= np.nanmin(losses) * (1 + FLAT)
+    return flat and lowest and now <= DESCENDED * reference

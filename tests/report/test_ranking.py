@@ -47,3 +47,38 @@ def test_a_link_made_during_training_stands_while_its_cause_is_reported():
     constant = _finding("FD405", Severity.ERROR)
     assert _codes([constant, dead, cliff]) == ["FD304", "FD206", "FD405"]
     assert _codes([constant, dead]) == ["FD206", "FD405"] and dead.explained_by is None
+
+
+def _at(code, severity, layer=None):
+    return Finding(code, severity, f"{code} title", "message", location={"layer": layer} if layer else {})
+
+
+def test_an_output_that_cannot_reach_the_targets_explains_what_it_makes_inevitable():
+    """A ReLU output for negative targets dies, leaves no progress, freezes the weights and
+    predicts a constant: FD207 is told first and the rest as its story."""
+    reach = _at("FD207", Severity.ERROR, "output")
+    dead = _at("FD206", Severity.ERROR, "output")
+    dead.detected_at = "epoch 1"
+    findings = [_at("FD405", Severity.ERROR), _at("FD406", Severity.ERROR), dead,
+                _at("FD302", Severity.ERROR), _at("FD403", Severity.WARNING), reach]
+    ranked = rank(findings)
+    assert ranked[0] is reach
+    assert dead.explained_by == "FD207"
+    assert {f.code: f.explained_by for f in ranked if f.code in ("FD302", "FD406")} == {
+        "FD302": "FD207", "FD406": "FD207"}
+    assert all(f.explained_by for f in ranked[1:])
+
+
+def test_dead_hidden_units_are_not_the_outputs_doing():
+    reach, dead = _at("FD207", Severity.WARNING, "output"), _at("FD206", Severity.ERROR, "hidden")
+    assert _codes([reach, dead]) == ["FD206", "FD207"] and dead.explained_by is None
+
+
+def test_unscaled_inputs_are_the_root_of_the_dead_units_and_the_stall_they_cause():
+    """Raw 0..255 pixels into a small CNN with SGD: the units die and the loss stalls; the
+    inputs' scale is the cause to fix first."""
+    pixels, dead = _at("FD102", Severity.WARNING), _at("FD206", Severity.ERROR, "conv2d")
+    stall, constant = _at("FD403", Severity.WARNING), _at("FD405", Severity.ERROR)
+    assert _codes([constant, stall, dead, pixels])[0] == "FD102"
+    assert dead.explained_by == "FD102" and constant.explained_by in ("FD206", "FD102")
+    assert stall.explained_by in ("FD206", "FD102")

@@ -17,6 +17,26 @@ _CAUSE_PRIORITY = ["FD105", "FD101", "FD201", "FD107", "FD106", "FD202", "FD206"
                    "FD301", "FD302", "FD207", "FD203", "FD104", "FD304", "FD303", "FD305",
                    "FD102", "FD103", "FD108"]
 
+# Causes that make other findings inevitable, tried before the other links of those
+# findings: an output activation that cannot reach the targets (FD207) kills its own ReLU,
+# leaves the rate no progress to make, freezes the weights, makes the predictions constant and
+# stalls the loss; inputs hundreds of times their useful scale (FD102) kill units and stall
+# training with them. A cause and a consequence that name different layers are not linked
+# (dead hidden units are not the output's doing).
+_ROOT_CAUSES = {
+    "FD207": ("FD206", "FD302", "FD403", "FD405", "FD406"),
+    "FD102": ("FD206", "FD403", "FD405"),
+}
+
+
+def _root_causes(finding: Finding, reported: dict[str, Finding]) -> tuple[str, ...]:
+    def same_place(cause: Finding) -> bool:
+        layers = (cause.location.get("layer"), finding.location.get("layer"))
+        return None in layers or layers[0] == layers[1]
+
+    return tuple(cause for cause, consequences in _ROOT_CAUSES.items()
+                 if finding.code in consequences and cause in reported and same_place(reported[cause]))
+
 
 def rank(findings: list[Finding]) -> list[Finding]:
     """Most important first. A finding that a reported cause explains (a symptom, or a rate
@@ -32,8 +52,8 @@ def rank(findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         # A link the finding was made with (a cause that developed during training, from a
         # reported one) stands while that cause is reported; otherwise its check's links.
-        causes = ((finding.explained_by,) if finding.explained_by else ()) + tuple(
-            getattr(REGISTRY.get(finding.code), "explained_by", ()))
+        causes = ((finding.explained_by,) if finding.explained_by else ()) \
+            + _root_causes(finding, reported) + tuple(getattr(REGISTRY.get(finding.code), "explained_by", ()))
         finding.explained_by = next((c for c in causes if c in reported and c != finding.code), None)
 
     def story(finding: Finding) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Iterable
 
 import numpy as np
@@ -11,6 +12,7 @@ from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.optimisation.stability import largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.short_run import ShortRun, clone_optimizer
 
 # Shares of the starting loss that the whole budget is predicted to remove, to first order.
 # First-order extrapolation over-estimates progress on a convex stretch, so a prediction
@@ -19,6 +21,29 @@ ERROR_SHARE = 0.05
 WARNING_SHARE = 0.2
 # A schedule is summed from its rates at this many evenly spread steps (warm-up included).
 SCHEDULE_POINTS = 200
+# The measured judgement: the budget is replayed by a short run, then by runs that cover
+# RANGE_FACTOR times as much training each, while they keep improving.
+RANGE_FACTOR = 10 ** 0.5
+RANGE_TRIES = 6
+# A longer run counts as better when it lowers the loss by this share of the starting loss
+# more than the budget does (a few dozen mini-batch steps are noisy by a few percent).
+BETTER_BY = 0.1
+# The budget is too small when its loss stays this many times above the best loss the longer
+# runs reached, and above it by this share of the starting loss (so that a budget reaching a
+# low loss is never judged); an error when it buys under this share of the reachable decrease.
+TOO_FAR_RATIO = 2.0
+LEFT_UNDONE = 0.25
+MEASURED_ERROR_SHARE = 0.1
+# "Enough" training reaches this share of the reachable decrease.
+ENOUGH_SHARE = 0.9
+# A budget longer than a short run that the first-order prediction says removes this many
+# times the starting loss is not replayed (a few seconds saved on most healthy runs); first
+# order over-estimates on a curved loss, and most for Adam-like updates of many weights, so a
+# budget of a short run's steps or fewer (cheap to replay) is always replayed.
+SCREEN_SHARE = 50.0
+# The measured judgement of each (steps, rate) per run: a budget judged again when the run
+# ends is not replayed again.
+_MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @register
@@ -26,11 +51,27 @@ class LearningRateTooLow(Check):
     """
     What it detects:
         A learning rate, or a number of optimizer steps, far too small for the loss to go
-        anywhere in the budget given. The loss decrease per step is predicted to first order
-        from the gradient at the start and the update the user's own optimizer makes (measured
-        on a copy), then summed over every step of the run, following the learning-rate
-        schedule (warm-up included) and counting repeated `fit()` calls as one run. Reported
-        when the whole run is predicted to remove under 20% of the starting loss.
+        where the model can take it in the budget given, for every optimizer. Two measurements:
+
+        - First order: the loss decrease per step is predicted from the gradient at the start
+          and the update the user's own optimizer makes (measured on a copy), summed over
+          every step of the run, following the learning-rate schedule (warm-up included) and
+          counting repeated `fit()` calls as one run. Reported when the whole run is predicted
+          to remove under 20% of the starting loss (first order is optimistic).
+        - Measured: when first order promises more, the budget is replayed on a copy with the
+          user's optimizer (exactly, when it is a short run's few dozen steps or fewer; as
+          that many steps at a rate raised so that rate x steps is the budget's, otherwise),
+          and then at sqrt(10), 10, ... times the replay's rate, covering that many times its
+          training, while they keep improving. Reported when the budget's loss stays at
+          least twice the best loss those runs reach and a quarter of the starting loss
+          above it (fit() without `epochs`, a batch larger than the dataset, Adam at 1e-4,
+          RMSprop on a linear unit far from its slope).
+
+        Evidence for a repair: `steps_needed` (optimizer steps at the user's rate that reach
+        90% of the reachable decrease, or half the loss to first order) and
+        `suggested_learning_rate` (the rate that does it in the budget's steps); `steps`,
+        `learning_rate` and `optimizer` are the run's; measured findings add `budget_loss`,
+        `reachable_loss` and `range_test` (each run's `training_factor` and `final_loss`).
 
     Why it breaks training:
         Each step lowers the loss by about lr * |g|^2 (SGD) or lr * |g|_1 (Adam-like). With
@@ -73,28 +114,38 @@ class LearningRateTooLow(Check):
         per_unit = context.descent_per_unit_rate
         if per_unit <= 0:
             return
+        rate = _mean_rate(program.optimizer, steps)
+        share = per_unit * rate * steps / loss
+        if share < WARNING_SHARE:
+            yield self._first_order(context, steps, rate, per_unit)
+        elif share < SCREEN_SHARE or steps <= context.short_run_steps:
+            judged = _MEASURED.setdefault(context, {})
+            if (steps, rate) not in judged:
+                judged[(steps, rate)] = list(self._measured(context, steps, rate))
+            yield from judged[(steps, rate)]
+
+    def _first_order(self, context: PreflightContext, steps: int, rate: float, per_unit: float) -> Finding:
+        """The whole budget removes little of the loss even to first order (optimistic)."""
+        program = context.program
         optimizer = program.optimizer
-        rate = _mean_rate(optimizer, steps)
-        predicted = per_unit * rate * steps
-        share = predicted / loss
-        if share >= WARNING_SHARE:
-            return
+        loss = context.initial_loss
         per_step = per_unit * rate
+        predicted = per_step * steps
+        share = predicted / loss
         severity = Severity.ERROR if share < ERROR_SHARE else Severity.WARNING
         # The rate at which the run would remove half the loss, to first order.
         needed = rate * 0.5 / max(share, 1e-300)
-        rate_name = "learning rate" if optimizer.schedule is None else "mean scheduled learning rate"
         if optimizer.is_plain_sgd:
             ceiling = largest_stable_rate(context.spectrum.largest, optimizer.momentum,
                                           optimizer.nesterov) / 2 if context.spectrum.largest > 0 else needed
             needed = min(needed, ceiling)
-        steps_needed = int(np.ceil(0.5 * loss / per_step)) if per_step > 0 else None
+        steps_needed = int(np.ceil(0.5 * loss / per_step))
         budget = program.budget
         origin = (f" ({budget.predicted_repeats} fit() calls, counted from {budget.loop_source})"
                   if budget.predicted_repeats > 1 else "")
-        yield Finding(
+        return Finding(
             self.code, severity,
-            f"{steps} optimizer steps at {rate_name} {rate:g} are predicted to "
+            f"{steps} optimizer steps at {_rate_name(optimizer)} {rate:g} are predicted to "
             f"remove {share:.1%} of the starting loss",
             f"At the starting point each step lowers the loss by about {per_step:.3g} (first order, "
             f"from the gradient and {optimizer.name}'s own update), so the {steps} steps of this "
@@ -103,14 +154,91 @@ class LearningRateTooLow(Check):
              "predicted_decrease": predicted, "predicted_share": share,
              "learning_rate": rate, "scheduled": optimizer.schedule is not None,
              "optimizer": optimizer.name,
-             "gradient_norm": float(np.linalg.norm(gradient)),
-             "steps_to_halve_loss": steps_needed, "samples": context.loss_probe.size},
+             "gradient_norm": float(np.linalg.norm(context.gradient)),
+             "steps_needed": steps_needed, "suggested_learning_rate": float(f"{needed:.2g}"),
+             "samples": context.loss_probe.size},
             {"optimizer": optimizer.name},
-            Fix(f"Raise the learning rate towards {needed:.2g}, or train for at least "
-                f"{steps_needed} steps" if steps_needed else f"Raise the learning rate towards {needed:.2g}",
-                f"keras.optimizers.{optimizer.name}(learning_rate={float(f'{needed:.2g}'):g})",
-                "changes-intent"),
+            _fix(optimizer.name, needed, steps_needed, steps),
         )
+
+    def _measured(self, context: PreflightContext, steps: int, rate: float) -> Iterable[Finding]:
+        """What the budget buys against what more training reaches, both measured."""
+        optimizer = context.program.optimizer
+        short = context.short_run_steps
+        # A budget longer than a short run is replayed with the same product of rate and
+        # steps: for small steps, training follows the same path whatever their number.
+        scale = steps / short
+        if scale == 1:
+            budget_run = context.user_short_run
+        else:
+            budget_run = context.short_run(clone_optimizer(context.model.optimizer,
+                                                           learning_rate=rate * scale), steps=short)
+        if budget_run.diverged or budget_run.steps < short:
+            return  # an unstable rate is FD301's; a run cut short by time replays too little
+        start, bought = budget_run.initial, budget_run.final
+        longer = self._longer_runs(context, rate * scale, short, budget_run)
+        if not longer or longer[0][1].final > bought - BETTER_BY * start:
+            return
+        reachable = min(run.final for _, run in longer)
+        share = (start - bought) / (start - reachable)
+        if bought < TOO_FAR_RATIO * reachable or bought - reachable < LEFT_UNDONE * start:
+            return
+        enough = next(factor for factor, run in longer
+                      if start - run.final >= ENOUGH_SHARE * (start - reachable))
+        steps_needed = int(np.ceil(enough * steps))
+        suggested = rate * enough
+        severity = Severity.ERROR if share < MEASURED_ERROR_SHARE else Severity.WARNING
+        replay = ("the whole budget" if scale == 1 else
+                  f"the budget replayed as {short} steps at {scale:.3g}x the rate (the same rate x steps)")
+        yield Finding(
+            self.code, severity,
+            f"{steps} optimizer steps at {_rate_name(optimizer)} {rate:g} bring the loss from "
+            f"{start:.4g} only to {bought:.4g}; more training reaches {reachable:.4g}",
+            f"A copy of the model trained with {optimizer.name} for {replay} removed "
+            f"{share:.0%} of the decrease that runs covering up to "
+            f"{longer[-1][0]:.3g}x as much training reached. About {steps_needed} steps at this "
+            f"rate, or learning rate {suggested:.2g} over the same {steps} steps, reach "
+            f"{ENOUGH_SHARE:.0%} of it.",
+            {"initial_loss": start, "budget_loss": bought, "reachable_loss": reachable,
+             "share_of_reachable": share, "steps": steps, "learning_rate": rate,
+             "scheduled": optimizer.schedule is not None, "optimizer": optimizer.name,
+             "replay_rate_factor": scale, "replay_steps": short,
+             "steps_needed": steps_needed, "suggested_learning_rate": float(f"{suggested:.2g}"),
+             "range_test": [{"training_factor": factor, "final_loss": run.final} for factor, run in longer],
+             "samples": context.loss_probe.size},
+            {"optimizer": optimizer.name},
+            _fix(optimizer.name, suggested, steps_needed, steps),
+        )
+
+    @staticmethod
+    def _longer_runs(context: PreflightContext, rate: float, steps: int,
+                     budget_run: ShortRun) -> list[tuple[float, ShortRun]]:
+        """Short runs at RANGE_FACTOR, RANGE_FACTOR^2, ... times the replay's rate, that is
+        covering that many times its training, while each does better than the last."""
+        runs: list[tuple[float, ShortRun]] = []
+        best = budget_run.final
+        for power in range(1, RANGE_TRIES + 1):
+            factor = RANGE_FACTOR ** power
+            run = context.short_run(clone_optimizer(context.model.optimizer, learning_rate=rate * factor),
+                                    steps=steps)
+            if run.diverged or run.steps < steps or run.final >= best:
+                break
+            runs.append((factor, run))
+            gain, best = best - run.final, run.final
+            if gain < BETTER_BY * budget_run.initial:
+                break
+        return runs
+
+
+def _rate_name(optimizer) -> str:
+    return "learning rate" if optimizer.schedule is None else "mean scheduled learning rate"
+
+
+def _fix(optimizer_name: str, rate: float, steps_needed: int, steps: int) -> Fix:
+    return Fix(f"Train for at least {steps_needed} steps (now {steps}), or raise the learning "
+               f"rate towards {rate:.2g}",
+               f"keras.optimizers.{optimizer_name}(learning_rate={float(f'{rate:.2g}'):g})",
+               "changes-intent")
 
 
 def _mean_rate(optimizer, steps: int) -> float:

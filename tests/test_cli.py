@@ -27,7 +27,7 @@ def test_missing_script_is_a_usage_error(tmp_path):
     assert "no such script" in result.stderr
 
 
-@pytest.mark.parametrize("option", [["--html", "r.html"], ["--repair"]])
+@pytest.mark.parametrize("option", [["--repair"]])
 def test_planned_options_are_rejected(option):
     result = _run("run", PROGRAMS / "no_fit.py", *option)
     assert result.returncode == 2

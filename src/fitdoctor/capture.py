@@ -29,8 +29,10 @@ class Session:
     """All training runs of one script (or one notebook session)."""
 
     def __init__(self, settings: Settings, script: str | None = None,
-                 on_findings: Callable[[str, list[Finding]], None] | None = None) -> None:
+                 on_findings: Callable[[str, list[Finding]], None] | None = None,
+                 on_progress: engine.Progress | None = None) -> None:
         self.settings = settings
+        self._on_progress = on_progress
         self.report = Report(script)
         self._on_findings = on_findings or (lambda heading, findings: None)
         self._states: dict[int, engine.RunState] = {}
@@ -152,7 +154,7 @@ class Session:
         program = Program.capture(model, data, arguments, where)
         repeats, source = _loop_repeats(frame)
         program.budget.predicted_repeats, program.budget.loop_source = repeats, source
-        state = engine.start(program, self.settings)
+        state = engine.start(program, self.settings, self._on_progress)
         self._states[id(model)] = state
         self._add_run(model, state.run)
         self._on_findings(f"fitdoctor pre-flight: fit() at {where} ({state.run.preflight_seconds:.2f}s)",

@@ -38,13 +38,14 @@ def _exit_status(code: object) -> int:
 
 
 def run_script(script: Path, args: list[str], settings: Settings,
-               on_findings: Callable[[str, list[Finding]], None] | None = None) -> Outcome:
+               on_findings: Callable[[str, list[Finding]], None] | None = None,
+               on_progress: Callable[[str, int, int], None] | None = None) -> Outcome:
     _headless()
     import keras  # noqa: F401 - fit() must be patched before the script imports Keras
 
     from fitdoctor.capture import Session
 
-    session = Session(settings, str(script), on_findings)
+    session = Session(settings, str(script), on_findings, on_progress)
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     sys.argv = [str(script), *args]
     sys.path.insert(0, str(script.resolve().parent))

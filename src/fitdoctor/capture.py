@@ -43,6 +43,8 @@ class Session:
         self._original_train_on_batch: Callable | None = None
         self._inside_fit = False
         self.train_on_batch_calls = 0
+        # The run of each intercepted fit() call, in order (a notebook reports the runs of a cell).
+        self.fitted: list[Run] = []
 
     def install(self) -> None:
         import keras
@@ -130,6 +132,7 @@ class Session:
             if run is None:
                 run = self._add_run(model, Run(where))
             run.findings.append(engine.check_error("capture", error))
+        self.fitted.append(run)
         if self.settings.preflight_only or self._stop_now(run):
             history = keras.callbacks.History()
             history.set_model(model)

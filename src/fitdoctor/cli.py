@@ -123,7 +123,7 @@ def _write_html(data: dict, path: Path, console: Console) -> None:
     from fitdoctor.report import html
 
     html.write(data, path)
-    console.print(f"HTML report written to {path}")
+    console.print(f"HTML report written to {path}", soft_wrap=True)
 
 
 @main.command()

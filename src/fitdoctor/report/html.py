@@ -60,8 +60,9 @@ def render(data: dict[str, Any], fragment: bool = False) -> str:
         findings = run["findings"]
         runs.append({
             "number": number, "run": run, "counts": counts(findings), "verdict": top_finding(findings),
-            "plots": [plot for plot in (plots.loss(run), plots.gradient_norms(run), plots.predictions(run))
-                      if plot],
+            "plots": [(name, svg) for name, svg in (("loss", plots.loss(run)),
+                                                    ("gradient-norms", plots.gradient_norms(run)),
+                                                    ("predictions", plots.predictions(run))) if svg],
             "findings": [{"finding": f, "plot": plots.finding(f), "anchor": anchor,
                           "explanation": explanation(f["code"]) if f["code"] in CODES else ""}
                          for f, anchor in zip(findings, _anchors(number, findings))],

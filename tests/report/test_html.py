@@ -133,6 +133,22 @@ def test_report_command_reproduces_the_run_page(tmp_path):
     assert _run_cli("report", tmp_path / "nope.json").returncode == 2
 
 
+def test_missing_html_extra_is_a_clear_usage_error(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "jinja2.py").write_text('raise ImportError("No module named \'jinja2\'")\n')
+    saved = tmp_path / "r.json"
+    saved.write_text(json.dumps({"schema": "fitdoctor.report/1", "script": None, "notes": [], "runs": []}))
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(blocker), os.environ.get("PYTHONPATH", "")]))
+    for args in (["report", saved, "--html", tmp_path / "r.html"],
+                 ["run", ROOT / "tests" / "programs" / "no_fit.py", "--html", tmp_path / "r.html"]):
+        result = subprocess.run([sys.executable, "-m", "fitdoctor", *map(str, args)], cwd=ROOT, env=environment,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr
+        assert "pip install 'fitdoctor[html]'" in result.stderr
+        assert not (tmp_path / "r.html").exists()
+
+
 def _with_repairs(data):
     data = copy.deepcopy(data)
     run = data["runs"][0]
@@ -207,7 +223,7 @@ def test_preflight_status_line_only_on_a_terminal():
     assert quiet.getvalue() == ""
 
 
-def test_engine_reports_progress_for_every_check(seed_reports):
+def test_engine_reports_progress_for_every_check():
     import keras
     import numpy as np
 

@@ -181,7 +181,7 @@ class Report:
         return any(f.severity >= level and f.kind != "tool" for f in self.findings())
 
     def _repr_html_(self) -> str:
-        """A notebook shows the report as the HTML view (the `html` extra), else as text."""
+        """A notebook shows the report as the HTML view; without the `html` extra, what to install."""
         from fitdoctor.report import html
 
         try:

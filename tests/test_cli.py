@@ -27,11 +27,23 @@ def test_missing_script_is_a_usage_error(tmp_path):
     assert "no such script" in result.stderr
 
 
-@pytest.mark.parametrize("option", [["--html", "r.html"], ["--repair"]])
-def test_planned_options_are_rejected(option):
-    result = _run("run", PROGRAMS / "no_fit.py", *option)
+@pytest.mark.parametrize("options, message", [
+    (["--goal", "accuracy>=0.9"], "go with --repair"),
+    (["--patch", "fix.diff"], "go with --repair"),
+    (["--repair", "--goal", "accuracy is high"], "METRIC>=VALUE"),
+    (["--repair", "--goal", "precision>=0.5"], "unknown goal metric"),
+])
+def test_repair_options_are_checked_before_the_script_runs(options, message):
+    result = _run("run", PROGRAMS / "no_fit.py", *options)
     assert result.returncode == 2
-    assert "planned" in result.stderr
+    assert message in result.stderr
+
+
+def test_repair_without_a_fit_call_has_nothing_to_repair(tmp_path):
+    report = tmp_path / "r.json"
+    result = _run("run", PROGRAMS / "no_fit.py", "--repair", "--json", report)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(report.read_text())["runs"] == []
 
 
 def test_explain_prints_the_checks_documentation():

@@ -2,7 +2,7 @@
 
 `diagnose(model, x, y, ...)` checks a compiled model and its data before training;
 `Monitor()` is a callback that watches a `fit()`; `fitdoctor run train.py` does both for an
-unmodified script.
+unmodified script; `watch()` or `%load_ext fitdoctor` does it for every fit() of a notebook.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Monitor", "Report", "diagnose", "__version__"]
+__all__ = ["Monitor", "Report", "diagnose", "unwatch", "watch", "__version__"]
 
 if TYPE_CHECKING:
     from fitdoctor.capture import diagnose
     from fitdoctor.monitor import Monitor
+    from fitdoctor.notebook import unwatch, watch
     from fitdoctor.report.model import Report
 
 
@@ -32,4 +33,21 @@ def __getattr__(name: str) -> Any:
         from fitdoctor.report.model import Report
 
         return Report
+    if name in ("watch", "unwatch"):
+        from fitdoctor import notebook
+
+        return getattr(notebook, name)
     raise AttributeError(f"module 'fitdoctor' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext fitdoctor`: diagnose every fit() of the notebook (fitdoctor.notebook)."""
+    from fitdoctor.notebook import load_ipython_extension
+
+    load_ipython_extension(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from fitdoctor.notebook import unload_ipython_extension
+
+    unload_ipython_extension(ipython)

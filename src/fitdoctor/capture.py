@@ -31,13 +31,16 @@ class Session:
     def __init__(self, settings: Settings, script: str | None = None,
                  on_findings: Callable[[str, list[Finding]], None] | None = None,
                  before_fit: Callable[[Any, dict], Any] | None = None,
-                 after_preflight: Callable[[engine.RunState], None] | None = None) -> None:
+                 after_preflight: Callable[[engine.RunState], None] | None = None,
+                 on_progress: engine.Progress | None = None) -> None:
         """`before_fit(model, arguments)` may change fit()'s arguments in place and returns the
         model to train instead (a repair trial), or None to skip that fit(); `after_preflight`
-        sees each new run's state right after its pre-flight, before training."""
+        sees each new run's state right after its pre-flight, before training; `on_progress`
+        is told of each pre-flight check as it starts (the terminal's status line)."""
         self.settings = settings
         self._before_fit = before_fit
         self._after_preflight = after_preflight
+        self._on_progress = on_progress
         self.report = Report(script)
         self._on_findings = on_findings or (lambda heading, findings: None)
         self._states: dict[int, engine.RunState] = {}
@@ -48,6 +51,8 @@ class Session:
         self._original_train_on_batch: Callable | None = None
         self._inside_fit = False
         self.train_on_batch_calls = 0
+        # The run of each intercepted fit() call, in order (a notebook reports the runs of a cell).
+        self.fitted: list[Run] = []
 
     def install(self) -> None:
         import keras
@@ -139,6 +144,7 @@ class Session:
             if run is None:
                 run = self._add_run(model, Run(where))
             run.findings.append(engine.check_error("capture", error))
+        self.fitted.append(run)
         if self.settings.preflight_only or self._stop_now(run):
             history = keras.callbacks.History()
             history.set_model(model)
@@ -167,7 +173,7 @@ class Session:
         program = Program.capture(model, data, arguments, where)
         repeats, source = _loop_repeats(frame)
         program.budget.predicted_repeats, program.budget.loop_source = repeats, source
-        state = engine.start(program, self.settings)
+        state = engine.start(program, self.settings, self._on_progress)
         self._states[id(model)] = state
         self._add_run(model, state.run)
         self._on_findings(f"fitdoctor pre-flight: fit() at {where} ({state.run.preflight_seconds:.2f}s)",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 
@@ -36,7 +35,8 @@ def main() -> None:
               help="Exit 3 when a cause or symptom at or above LEVEL was reported (default: error).")
 @click.option("--select", help="Only these codes or prefixes, comma-separated (FD2,FD301).")
 @click.option("--ignore", help="Never these codes or prefixes, comma-separated.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="(planned) HTML report.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a self-contained HTML report with plots to this path.")
 @click.option("--repair", is_flag=True,
               help="Try candidate fixes in fresh processes, re-train, report which are verified to train.")
 @click.option("--goal", help="What a repair must reach: 'accuracy>=0.99', 'r2>=0.999', 'loss<=1e-6' "
@@ -49,7 +49,7 @@ def main() -> None:
               help="Write the recommended repair as a unified diff against the script.")
 def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, preflight_only: bool,
         stop_on: str | None, fail_on: str | None, select: str | None, ignore: str | None,
-        html_path: str | None, repair: bool, goal: str | None, executor_name: str, jobs: int | None,
+        html_path: Path | None, repair: bool, goal: str | None, executor_name: str, jobs: int | None,
         repair_time: float | None, patch_path: Path | None) -> None:
     """Run SCRIPT [SCRIPT_ARGS...] as Python would, diagnosing every fit() call.
 
@@ -58,7 +58,7 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
     fitdoctor's options.
     """
     if html_path is not None:
-        raise click.UsageError("--html is planned but not built yet; use --json for a machine-readable report.")
+        _html_available()
     if not repair and (goal or patch_path or jobs or repair_time or executor_name != "local"):
         raise click.UsageError("--goal, --executor, --jobs, --repair-time and --patch go with --repair")
     if goal:
@@ -102,9 +102,10 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
                           f"{verdict} ({attempt.why}; {attempt.result.seconds:.0f}s)")
 
         outcome = repair_script(script, list(script_args), settings, goal=goal, executor=executor_name,
-                                jobs=jobs, repair_time=repair_time, on_findings=show, on_attempt=tell)
+                                jobs=jobs, repair_time=repair_time, on_findings=show, on_attempt=tell,
+                                on_progress=terminal.PreflightStatus(console))
     else:
-        outcome = run_script(script, list(script_args), settings, show)
+        outcome = run_script(script, list(script_args), settings, show, terminal.PreflightStatus(console))
     terminal.print_report(console, outcome.report)
     if json_path is not None:
         json_report.write(outcome.report, json_path)
@@ -118,6 +119,8 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
         else:
             console.print("no verified repair that is an edit of the script's calls; nothing written to "
                           f"{patch_path}")
+    if html_path is not None:
+        _write_html(outcome.report.to_dict(), html_path, console)
     if outcome.exit_status:
         sys.exit(outcome.exit_status)
     if outcome.report.fails(settings.fail_on):
@@ -125,21 +128,57 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
 
 
 @main.command()
+@click.argument("saved", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the HTML report to this path instead of printing the report.")
+def report(saved: Path, html_path: Path | None) -> None:
+    """Render a report saved with `fitdoctor run --json` again: in the terminal, or as HTML."""
+    import json
+
+    from fitdoctor.report import terminal
+    from fitdoctor.report.model import SCHEMA
+
+    try:
+        data = json.loads(saved.read_text())
+    except (OSError, ValueError) as error:
+        raise click.UsageError(f"{saved} is not a JSON report: {error}") from error
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise click.UsageError(f"{saved} is not a fitdoctor report (schema {SCHEMA})")
+    console = Console(stderr=True)
+    if html_path is None:
+        terminal.print_report_dict(Console(), data)
+        return
+    _html_available()
+    _write_html(data, html_path, console)
+
+
+def _html_available() -> None:
+    """Before any work is done: the HTML view's optional dependencies are installed."""
+    from fitdoctor.report import html
+
+    try:
+        html.templates()
+    except html.MissingExtra as missing:
+        raise click.UsageError(str(missing)) from missing
+
+
+def _write_html(data: dict, path: Path, console: Console) -> None:
+    from fitdoctor.report import html
+
+    html.write(data, path)
+    console.print(f"HTML report written to {path}", soft_wrap=True)
+
+
+@main.command()
 @click.argument("code")
 def explain(code: str) -> None:
     """What CODE means, why it breaks training and how to fix it."""
-    from fitdoctor.checks import REGISTRY
+    from fitdoctor.codes import explanation
 
     code = code.upper()
     if code not in CODES:
         raise click.UsageError(f"unknown code {code!r}; `fitdoctor checks` lists them")
-    entry = CODES[code]
-    click.echo(f"{entry.code} {entry.name} ({entry.kind})\n\n{entry.meaning}\n")
-    check = REGISTRY.get(code)
-    if check is None:
-        click.echo("No check reports this code yet.")
-        return
-    click.echo(inspect.cleandoc(type(check).__doc__ or ""))
+    click.echo(explanation(code))
 
 
 @main.command()

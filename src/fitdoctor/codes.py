@@ -63,3 +63,15 @@ CODES: dict[str, Code] = {code: Code(code, name, meaning) for code, name, meanin
 def matches(code: str, patterns: tuple[str, ...]) -> bool:
     """Whether `code` is named by any of `patterns` (full codes or prefixes such as `FD2`)."""
     return any(code.startswith(p.strip().upper()) for p in patterns if p.strip())
+
+
+def explanation(code: str) -> str:
+    """What `fitdoctor explain CODE` prints: the code's meaning and its check's documentation."""
+    import inspect
+
+    from fitdoctor.checks import REGISTRY
+
+    entry = CODES[code]
+    check = REGISTRY.get(code)
+    documentation = inspect.cleandoc(type(check).__doc__ or "") if check else "No check reports this code yet."
+    return f"{entry.code} {entry.name} ({entry.kind})\n\n{entry.meaning}\n\n{documentation}"

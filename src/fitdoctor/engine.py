@@ -12,6 +12,7 @@ from typing import Any, Callable
 from fitdoctor.checks import preflight_checks, symptom_checks
 from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
+from fitdoctor.codes import CODES
 from fitdoctor.config import Settings
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes import rng
@@ -78,14 +79,18 @@ def _build(program: Program) -> None:
     model._symbolic_build(data_batch=(batch.x, batch.y, batch.sample_weight))
 
 
-def start(program: Program, settings: Settings) -> RunState:
+Progress = Callable[[str, int, int], None]
+
+
+def start(program: Program, settings: Settings, progress: Progress | None = None) -> RunState:
     """Pre-flight: every selected check on a new run. Every global RNG ends as it began, and
     a compiled loss or metrics that fit() has not built yet are left unbuilt (see
-    `_unbuilt_compile_state`)."""
+    `_unbuilt_compile_state`). `progress(what, done, total)` is told before each check and
+    once at the end (done == total)."""
     unbuilt = _unbuilt_compile_state(program.model)
     try:
         with rng.preserved():
-            return _preflight(program, settings)
+            return _preflight(program, settings, progress or (lambda what, done, total: None))
     finally:
         _restore(unbuilt)
 
@@ -133,7 +138,7 @@ def _restore(saved: list[tuple[Any, dict, dict]]) -> None:
         vars(part).update(attributes)
 
 
-def _preflight(program: Program, settings: Settings) -> RunState:
+def _preflight(program: Program, settings: Settings, progress: Progress) -> RunState:
     began = time.perf_counter()
     run = Run(program.where, probe=program.data.sample, batch_size=program.data.batch_size)
     state = RunState(program, run, PreflightContext(program))
@@ -143,14 +148,23 @@ def _preflight(program: Program, settings: Settings) -> RunState:
     except Exception as error:  # noqa: BLE001 - fit() will raise its own, clearer error
         findings.append(check_error("build", error))
     # Checks that yield to stronger causes run after every other check.
-    for check in sorted(preflight_checks(), key=lambda c: bool(c.yields_to)):
-        if settings.wants(check.code) and not _explained(check, findings):
-            findings.extend(_run_check(check, state))
+    checks = [c for c in sorted(preflight_checks(), key=lambda c: bool(c.yields_to)) if settings.wants(c.code)]
+    try:
+        for done, check in enumerate(checks):
+            if not _explained(check, findings):
+                progress(f"{check.code} {CODES[check.code].name}", done, len(checks))
+                findings.extend(_run_check(check, state))
+    finally:
+        progress("done", len(checks), len(checks))
     try:
         state.run.history.initial = state.context.initial_loss
     except Exception:  # noqa: BLE001 - no reference loss is fine; symptoms fall back to epoch 1
         pass
     state.run.findings = findings + _unsupported(state)
+    try:
+        state.run.traces.record_preflight(state.context.measured)
+    except Exception as error:  # noqa: BLE001 - the report's plots must never cost a finding
+        state.run.findings.append(check_error("report", error))
     state.run.preflight_seconds = time.perf_counter() - began
     return state
 

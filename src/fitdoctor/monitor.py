@@ -352,6 +352,10 @@ class Monitor(keras.callbacks.Callback):
         self._spent += cost
         self._cost = cost
         self.run.history.add_measurement(measurement)
+        try:
+            self.run.traces.record_measurement(measurement)
+        except Exception as error:  # noqa: BLE001 - the report's plots must never break the fit
+            self._add([check_error("report", error)])
         self._judge_measurement(measurement)
         # Symptoms compare predictions across measurements; the weights, gradients and layer
         # outputs are not kept (for a large model they are as large as the model).

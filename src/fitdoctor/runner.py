@@ -41,15 +41,18 @@ def _exit_status(code: object) -> int:
 def run_script(script: Path, args: list[str], settings: Settings,
                on_findings: Callable[[str, list[Finding]], None] | None = None,
                before_fit: Callable[[Any, dict], Any] | None = None,
-               after_preflight: Callable[[Any], None] | None = None) -> Outcome:
+               after_preflight: Callable[[Any], None] | None = None,
+               on_progress: Callable[[str, int, int], None] | None = None) -> Outcome:
     """Runs `script` with fit() intercepted; `before_fit` and `after_preflight` are
-    capture.Session's hooks (a repair trial, the repair planner)."""
+    capture.Session's hooks (a repair trial, the repair planner), `on_progress` its pre-flight
+    status."""
     _headless()
     import keras  # noqa: F401 - fit() must be patched before the script imports Keras
 
     from fitdoctor.capture import Session
 
-    session = Session(settings, str(script), on_findings, before_fit, after_preflight)
+    session = Session(settings, str(script), on_findings, before_fit=before_fit,
+                      after_preflight=after_preflight, on_progress=on_progress)
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     sys.argv = [str(script), *args]
     sys.path.insert(0, str(script.resolve().parent))

@@ -44,6 +44,11 @@ class PreflightContext:
     def model(self) -> Any:
         return self.program.model
 
+    def measured(self, name: str) -> Any:
+        """The measurement `name` (one of the cached properties below) if a check took it, else
+        None: a view of the report shows what was measured and never measures for itself."""
+        return vars(self).get(name)
+
     @cached_property
     def sample(self) -> Batch:
         if self.program.data.sample is None:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from fitdoctor.findings import Finding, Severity, jsonable
 from fitdoctor.history import LossHistory
 
 SCHEMA = "fitdoctor.report/1"
+# Values of predictions (and as many targets) kept per measurement for the report's plot.
+PREDICTION_VALUES = 256
+# Measurements of the per-layer gradient norms kept over training: the first ones and the latest.
+GRADIENT_MEASUREMENTS = 24
 
 _KIND_ORDER = {"cause": 0, "symptom": 1, "tool": 2}
 # Among causes of equal severity, the one whose fix lets the program train comes first:
@@ -84,6 +89,70 @@ def rank(findings: list[Finding]) -> list[Finding]:
 
 
 @dataclass
+class Traces:
+    """What the report's plots show, taken from measurements pre-flight and the monitor made
+    anyway (nothing is measured for the report): the loss at each step of pre-flight's short
+    run with the user's optimizer (on a copy of the weights), the probe batch's loss at each
+    monitor measurement, per-layer gradient norms and a sample of predictions against targets."""
+
+    preflight_losses: list[float] = field(default_factory=list)
+    probe_losses: list[tuple[int, float]] = field(default_factory=list)
+    gradient_norms: list[dict[str, Any]] = field(default_factory=list)
+    predictions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def record_preflight(self, measured: Any) -> None:
+        """`measured(name)` is a pre-flight measurement by name, or None when no check took it."""
+        short_run = measured("user_short_run")
+        if short_run is not None:
+            self.preflight_losses = [float(loss) for loss in short_run.losses]
+        groups = measured("layer_gradients")
+        if groups:
+            self.add_gradients("preflight", groups)
+        predictions, targets = measured("predictions"), measured("targets")
+        if predictions and targets:
+            self.set_predictions("preflight", predictions, targets)
+
+    def record_measurement(self, measurement: Any) -> None:
+        """A monitor measurement (probes/training.py Measurement), before its arrays are dropped."""
+        if measurement.loss is not None:
+            self.probe_losses.append((int(measurement.step), float(measurement.loss)))
+        if measurement.groups:
+            self.add_gradients(measurement.at, measurement.groups)
+        if measurement.predictions and measurement.targets:
+            self.set_predictions("latest", measurement.predictions, measurement.targets, measurement.at)
+
+    def add_gradients(self, at: str, groups: list[Any]) -> None:
+        """Per layer (probes/gradients.py LayerGradient, input side first), the norm of the
+        loss gradient of its trainable weights."""
+        self.gradient_norms.append({"at": at, "layers": [[g.name, g.grad_norm] for g in groups]})
+        if len(self.gradient_norms) > GRADIENT_MEASUREMENTS:
+            del self.gradient_norms[GRADIENT_MEASUREMENTS // 2]
+
+    def set_predictions(self, key: str, predictions: list[Any], targets: list[Any], at: str = "preflight") -> None:
+        """The first output's predictions and targets, flattened, on the first samples that
+        give at most PREDICTION_VALUES values each."""
+        import numpy as np
+
+        y_pred, y_true = np.asarray(predictions[0]), np.asarray(targets[0])
+        per_sample = max(y_pred[:1].size, y_true[:1].size, 1)
+        samples = max(1, PREDICTION_VALUES // per_sample)
+        self.predictions[key] = {
+            "at": at,
+            "predictions": y_pred[:samples].astype(float).ravel().tolist(),
+            "targets": y_true[:samples].astype(float).ravel().tolist(),
+            "samples": int(min(samples, len(y_pred))),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return jsonable({
+            "preflight_losses": self.preflight_losses,
+            "probe_losses": [list(pair) for pair in self.probe_losses],
+            "gradient_norms": self.gradient_norms,
+            "predictions": self.predictions,
+        })
+
+
+@dataclass
 class Run:
     where: str
     findings: list[Finding] = field(default_factory=list)
@@ -93,6 +162,7 @@ class Run:
     # With --repair: the goal, the baseline, the causes with no mechanical fix and the
     # repairs the time budget left untried.
     repair_notes: dict[str, Any] | None = None
+    traces: Traces = field(default_factory=Traces)
     # The pre-flight sample (a data.Batch), which the training monitor measures on, and the
     # user's batch size; not reported.
     probe: Any = field(default=None, repr=False, compare=False)
@@ -114,6 +184,8 @@ class Run:
             "history": {"loss": jsonable(self.history.losses)},
             "repairs": self.repairs,
             **({"repair_search": self.repair_notes} if self.repair_notes is not None else {}),
+            "initial_loss": jsonable(self.history.initial),
+            "traces": self.traces.to_dict(),
         }
 
 
@@ -132,6 +204,15 @@ class Report:
             return False
         return any(f.severity >= level and f.kind != "tool" for f in self.findings())
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the report as the HTML view; without the `html` extra, what to install."""
+        from fitdoctor.report import html
+
+        try:
+            return html.render(self.to_dict(), fragment=True)
+        except html.MissingExtra as missing:
+            return f"<pre>{escape(str(missing))}</pre>"
+
     def to_dict(self) -> dict[str, Any]:
         import keras
 
@@ -146,3 +227,22 @@ class Report:
             "notes": self.notes,
             "runs": [run.to_dict() for run in self.runs],
         }
+
+
+# -- what every view reads from the report's dict ---------------------------------------------
+
+def top_finding(findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The verdict of a run: its first (ranked) cause or symptom above info."""
+    return next((f for f in findings if f["kind"] != "tool" and f["severity"] != "info"), None)
+
+
+def counts(findings: list[dict[str, Any]]) -> dict[str, int]:
+    """Findings per severity, tool findings not counted."""
+    counted = [f for f in findings if f["kind"] != "tool"]
+    return {level.label: sum(1 for f in counted if f["severity"] == level.label) for level in Severity}
+
+
+def repairs_in_order(repairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The recommended repair first, then the other verified ones, then the rest, each group
+    in the order tried."""
+    return sorted(repairs, key=lambda r: (not r.get("recommended", False), not r.get("verified", False)))

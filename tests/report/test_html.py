@@ -111,6 +111,15 @@ def test_user_strings_are_escaped(seed_reports):
     assert Page(page).scripts == 0
 
 
+def test_a_plot_that_fails_is_left_out_and_said_so(seed_reports):
+    data = copy.deepcopy(seed_reports["corner_detector"])
+    fd104 = next(f for f in data["runs"][0]["findings"] if f["code"] == "FD104")
+    fd104["evidence"]["class_counts"] = {"0": "many", "1": 1}
+    page = html.render(data)
+    assert 'data-plot="finding-FD104"' not in page and 'data-plot="loss"' in page
+    assert "Plots left out (please report this): finding: ValueError" in page
+
+
 def _run_cli(*args):
     environment = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
     return subprocess.run([sys.executable, "-m", "fitdoctor", *map(str, args)], cwd=ROOT, env=environment,

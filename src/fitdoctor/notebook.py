@@ -63,9 +63,11 @@ class Watch:
         self._reported = len(self.session.fitted)
         if not runs:
             return
-        self.session.finish()
-        unique = list({id(run): run for run in runs}.values())
-        show(Report(None, unique))
+        try:
+            self.session.finish()
+            show(Report(None, list({id(run): run for run in runs}.values())))
+        except Exception as error:  # noqa: BLE001 - a report that fails must not fail the user's cell
+            print(f"fitdoctor could not show the report: {type(error).__name__}: {error}", file=sys.stderr)
 
 
 def show(report: Report) -> None:

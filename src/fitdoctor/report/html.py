@@ -55,22 +55,33 @@ def render(data: dict[str, Any], fragment: bool = False) -> str:
 
     # What a saved report reads back: the same values whether the dict is fresh or loaded.
     data = json.loads(json.dumps(data, allow_nan=False, default=str))
+    failures: list[str] = []
+
+    def drawn(plot: Any, entry: dict[str, Any]) -> str | None:
+        """A plot that fails on unexpected data is left out and said so, never the page."""
+        try:
+            return plot(entry)
+        except Exception as error:  # noqa: BLE001
+            failures.append(f"{plot.__name__.strip('_')}: {type(error).__name__}: {error}")
+            return None
+
     runs = []
     for number, run in enumerate(data["runs"], start=1):
         findings = run["findings"]
         runs.append({
             "number": number, "run": run, "counts": counts(findings), "verdict": top_finding(findings),
-            "plots": [(name, svg) for name, svg in (("loss", plots.loss(run)),
-                                                    ("gradient-norms", plots.gradient_norms(run)),
-                                                    ("predictions", plots.predictions(run))) if svg],
-            "findings": [{"finding": f, "plot": plots.finding(f), "anchor": anchor,
+            "plots": [(name, svg) for name, svg in (("loss", drawn(plots.loss, run)),
+                                                    ("gradient-norms", drawn(plots.gradient_norms, run)),
+                                                    ("predictions", drawn(plots.predictions, run))) if svg],
+            "findings": [{"finding": f, "plot": drawn(plots.finding, f), "anchor": anchor,
                           "explanation": explanation(f["code"]) if f["code"] in CODES else ""}
                          for f, anchor in zip(findings, _anchors(number, findings))],
-            "repairs": [{"repair": r, "plot": plots.repair(r)} for r in repairs_in_order(run.get("repairs", []))],
+            "repairs": [{"repair": r, "plot": drawn(plots.repair, r)} for r in repairs_in_order(run.get("repairs", []))],
         })
     totals = counts([f for run in data["runs"] for f in run["findings"]])
     template = "body.html.j2" if fragment else "report.html.j2"
-    return templates().get_template(template).render(report=data, runs=runs, totals=totals)
+    return templates().get_template(template).render(report=data, runs=runs, totals=totals,
+                                                       failures=failures)
 
 
 def _anchors(number: int, findings: list[dict[str, Any]]) -> list[str]:

@@ -25,7 +25,11 @@ class LossDiverging(Symptom):
     What it detects:
         A training loss that rises for 3 epochs in a row and has reached at least twice the
         lowest loss of the run and at least 10% of the loss it started from (repeated fit()
-        calls on one model count as one run).
+        calls on one model count as one run), and does not come back: a rise is judged by
+        what follows it. One that climbs past the loss training started from has lost all
+        progress and is reported at once; below that, a run whose loss later returns under
+        twice its best recovered (a cyclical learning rate, a noisy stretch), and a rise is
+        a divergence only when the run ends without that.
 
     Why it breaks training:
         A loss that grows steadily is moving away from every minimum; typically the learning
@@ -49,26 +53,45 @@ class LossDiverging(Symptom):
         losses = history.losses
         reference = history.reference
         floor = RELEVANT_SHARE * reference if reference is not None and reference > 0 else 0.0
-        for end in range(history.scanned.get(self.code, RISING_EPOCHS), len(losses)):
+        undecided = None
+        end = history.scanned.get(self.code, RISING_EPOCHS)
+        for end in range(end, len(losses)):
             window = losses[end - RISING_EPOCHS:end + 1]
             if not all(math.isfinite(x) for x in window):
-                return None  # FD401's story, from here on: this window stays unscanned
-            history.scanned[self.code] = end + 1
+                break  # FD401's story, from here on: this window stays unscanned
             best = min(losses[:end + 1])
             rising = all(b > a for a, b in zip(window, window[1:]))
-            if rising and window[-1] >= GROWTH * max(best, 1e-12) and window[-1] >= floor:
-                factor = (window[-1] / window[0]) ** (1 / RISING_EPOCHS) if window[0] > 0 else float("inf")
-                return Finding(
-                    self.code, Severity.ERROR,
-                    f"The loss grew for {RISING_EPOCHS} epochs in a row, to {window[-1]:.4g} "
-                    f"(x{factor:.2g} per epoch)",
-                    f"From epoch {end + 1 - RISING_EPOCHS} to {end + 1} the loss went "
-                    + " -> ".join(f"{x:.4g}" for x in window)
-                    + f", {window[-1] / max(best, 1e-12):.3g} times the best loss {best:.4g}.",
-                    {"losses": window, "best_loss": best, "growth_per_epoch": factor,
-                     "epoch": end + 1},
-                    {}, Fix("Lower the learning rate (see FD301) or clip gradients",
-                            "keras.optimizers.SGD(learning_rate=..., clipnorm=1.0)", "advice"),
-                    detected_at=f"epoch {end + 1}",
-                )
+            if not (rising and window[-1] >= GROWTH * max(best, 1e-12) and window[-1] >= floor):
+                continue
+            # Back under twice the best after the rise: the run recovered (a cyclical rate, a
+            # noisy stretch), whatever happens later.
+            if any(x < GROWTH * best for x in losses[end + 1:]):
+                continue
+            lost_everything = reference is not None and window[-1] >= reference
+            if lost_everything or history.finished:
+                history.scanned[self.code] = end + 1
+                return self._finding(window, best, end, reference, lost_everything)
+            undecided = end if undecided is None else undecided
+        else:
+            end = len(losses)
+        history.scanned[self.code] = max(RISING_EPOCHS, end if undecided is None else undecided)
         return None
+
+    def _finding(self, window: list[float], best: float, end: int, reference: float | None,
+                 lost_everything: bool) -> Finding:
+        factor = (window[-1] / window[0]) ** (1 / RISING_EPOCHS) if window[0] > 0 else float("inf")
+        return Finding(
+            self.code, Severity.ERROR,
+            f"The loss grew for {RISING_EPOCHS} epochs in a row, to {window[-1]:.4g} "
+            f"(x{factor:.2g} per epoch)",
+            f"From epoch {end + 1 - RISING_EPOCHS} to {end + 1} the loss went "
+            + " -> ".join(f"{x:.4g}" for x in window)
+            + f", {window[-1] / max(best, 1e-12):.3g} times the best loss {best:.4g}"
+            + (f", above the {reference:.4g} training started from." if lost_everything else
+               ", and it did not come back under twice the best before the run ended."),
+            {"losses": window, "best_loss": best, "growth_per_epoch": factor,
+             "epoch": end + 1, "initial_loss": reference},
+            {}, Fix("Lower the learning rate (see FD301) or clip gradients",
+                    "keras.optimizers.SGD(learning_rate=..., clipnorm=1.0)", "advice"),
+            detected_at=f"epoch {end + 1}",
+        )

@@ -24,7 +24,9 @@ class ActivationLossMismatch(Check):
         predicts on a real batch as well as by its configuration: softmax over one unit;
         a cross-entropy that expects probabilities on an output that is not one; a
         probability output passed to a loss with `from_logits=True`; sigmoid units with
-        categorical cross-entropy; softmax over multi-label targets; MSE / MAE on a
+        (sparse) categorical cross-entropy, also written as a separate `Activation` layer after
+        a linear `Dense` (measured: how far the rows of the predictions are from summing to 1);
+        softmax over multi-label targets; MSE / MAE on a
         probability output for a classification target.
 
     Why it breaks training:
@@ -98,11 +100,15 @@ class ActivationLossMismatch(Check):
                     Fix("Use independent sigmoids with binary cross-entropy",
                         "keras.layers.Dense(n, activation='sigmoid'); loss='binary_crossentropy'",
                         "changes-intent"))
-        if loss.family == "cce" and activation in ("sigmoid", "hard_sigmoid") and units > 1:
-            return (Severity.WARNING, f"{activation} outputs with categorical cross-entropy",
+        if loss.family in ("cce", "sparse_cce") and activation in ("sigmoid", "hard_sigmoid") and units > 1:
+            sums = np.asarray(y_pred, dtype=np.float64).reshape(-1, units).sum(axis=1)
+            return (Severity.WARNING, f"{activation} outputs with {loss.name}",
                     "Categorical cross-entropy expects a distribution over classes; independent "
-                    "sigmoids do not sum to 1, so the loss renormalises them and the outputs "
-                    "are not class probabilities.",
+                    f"sigmoids do not sum to 1 (the rows of the predictions sum to {sums.min():.3g} "
+                    f"to {sums.max():.3g}, {sums.mean():.3g} on average), so the loss renormalises "
+                    "them and the outputs are not class probabilities. On TensorFlow the loss is "
+                    "computed from the logits beneath the sigmoid as if they were softmax logits, "
+                    "so the loss curve looks healthy while the predictions are not.",
                     Fix("Use softmax for mutually exclusive classes",
                         f"keras.layers.Dense({units}, activation='softmax')", "changes-intent"))
         if loss.family in ("mse", "mae") and activation in PROBABILITY_ACTIVATIONS \

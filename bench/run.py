@@ -116,9 +116,9 @@ def _traceback(text):
     return "\n".join(lines[: (end + 1) if end else 40])[-2000:]
 
 
-def run_process(cmd, cwd):
+def run_process(cmd, cwd, timeout=TIMEOUT):
     """Run ``cmd`` in its own session; wall and CPU seconds (the process and what it waited
-    for); on timeout the whole process group is killed."""
+    for); after ``timeout`` seconds the whole process group is killed."""
     start = time.monotonic()
     timed_out = False
     with tempfile.TemporaryFile() as out:
@@ -128,7 +128,7 @@ def run_process(cmd, cwd):
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if time.monotonic() - start > TIMEOUT:
+            if time.monotonic() - start > timeout:
                 timed_out = True
                 try:
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -405,7 +405,14 @@ def main(argv=None):
     ap.add_argument("--kinds", default=None,
                     help="only these kinds: buggy,twin,healthy,unlabelled (comma-separated)")
     ap.add_argument("--skip-baselines", action="store_true")
+    ap.add_argument("--repair", action="store_true",
+                    help="measure verified repair on the buggy cases instead (bench/repair_bench.py)")
+    ap.add_argument("--repair-time", type=float, default=240.0, help="with --repair: each case's search bound")
     args = ap.parse_args(argv)
+    if args.repair:
+        import repair_bench
+
+        return repair_bench.main(args)
 
     programs = discover(args.only, args.also)
     if args.kinds:

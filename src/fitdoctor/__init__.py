@@ -2,7 +2,8 @@
 
 `diagnose(model, x, y, ...)` checks a compiled model and its data before training;
 `Monitor()` is a callback that watches a `fit()`; `fitdoctor run train.py` does both for an
-unmodified script; `watch()` or `%load_ext fitdoctor` does it for every fit() of a notebook.
+unmodified script; `watch()` or `%load_ext fitdoctor` does it for every fit() of a notebook;
+`repair(script)` searches for fixes of a script that are verified to train.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Monitor", "Report", "diagnose", "unwatch", "watch", "__version__"]
+__all__ = ["Monitor", "Report", "diagnose", "repair", "unwatch", "watch", "__version__"]
 
 if TYPE_CHECKING:
     from fitdoctor.capture import diagnose
     from fitdoctor.monitor import Monitor
     from fitdoctor.notebook import unwatch, watch
     from fitdoctor.report.model import Report
+    from fitdoctor.repairs import repair
 
 
 def __getattr__(name: str) -> Any:
@@ -33,6 +35,10 @@ def __getattr__(name: str) -> Any:
         from fitdoctor.report.model import Report
 
         return Report
+    if name == "repair":
+        from fitdoctor.repairs import repair
+
+        return repair
     if name in ("watch", "unwatch"):
         from fitdoctor import notebook
 

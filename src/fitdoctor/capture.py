@@ -29,7 +29,7 @@ class Session:
     """All training runs of one script (or one notebook session)."""
 
     def __init__(self, settings: Settings, script: str | None = None,
-                 on_findings: Callable[[str, list[Finding]], None] | None = None,
+                 on_findings: Callable[[str, list[Finding]], None] | None = None, *,
                  before_fit: Callable[[Any, dict], Any] | None = None,
                  after_preflight: Callable[[engine.RunState], None] | None = None,
                  on_progress: engine.Progress | None = None) -> None:

@@ -62,7 +62,7 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
     if not repair and (goal or patch_path or jobs or repair_time or executor_name != "local"):
         raise click.UsageError("--goal, --executor, --jobs, --repair-time and --patch go with --repair")
     if goal:
-        from fitdoctor.repair.score import Goal
+        from fitdoctor.repairs.score import Goal
 
         try:
             Goal.parse(goal)
@@ -94,7 +94,7 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
         terminal.print_findings(console, findings, heading)
 
     if repair:
-        from fitdoctor.repair.session import repair_script
+        from fitdoctor.repairs.session import repair_script
 
         def tell(attempt) -> None:
             verdict = "verified" if attempt.verified else "not verified"
@@ -105,7 +105,7 @@ def run(script: Path, script_args: tuple[str, ...], json_path: Path | None, pref
                                 jobs=jobs, repair_time=repair_time, on_findings=show, on_attempt=tell,
                                 on_progress=terminal.PreflightStatus(console))
     else:
-        outcome = run_script(script, list(script_args), settings, show, terminal.PreflightStatus(console))
+        outcome = run_script(script, list(script_args), settings, show, on_progress=terminal.PreflightStatus(console))
     terminal.print_report(console, outcome.report)
     if json_path is not None:
         json_report.write(outcome.report, json_path)

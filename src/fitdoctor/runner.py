@@ -39,7 +39,7 @@ def _exit_status(code: object) -> int:
 
 
 def run_script(script: Path, args: list[str], settings: Settings,
-               on_findings: Callable[[str, list[Finding]], None] | None = None,
+               on_findings: Callable[[str, list[Finding]], None] | None = None, *,
                before_fit: Callable[[Any, dict], Any] | None = None,
                after_preflight: Callable[[Any], None] | None = None,
                on_progress: Callable[[str, int, int], None] | None = None) -> Outcome:

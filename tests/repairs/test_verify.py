@@ -1,10 +1,10 @@
 """The verification rule on trial results: each clause can refuse a repair on its own."""
 
 from fitdoctor.findings import Finding, Severity
-from fitdoctor.repair.model import Change, Repair
-from fitdoctor.repair.score import Goal, score
-from fitdoctor.repair.search import Outcome, verify
-from fitdoctor.repair.trial import TrialResult
+from fitdoctor.repairs.model import Change, Repair
+from fitdoctor.repairs.score import Goal, score
+from fitdoctor.repairs.search import Outcome, verify
+from fitdoctor.repairs.trial import TrialResult
 
 RATE = Repair(("FD301",), "SGD at learning rate 0.004", "changes-intent",
               (Change("compile", "optimizer", {"config": {"learning_rate": 0.004}, "slot": "rate"}),), "")

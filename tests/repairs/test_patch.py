@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fitdoctor.repair.model import Change, Repair
-from fitdoctor.repair.patch import PatchContext, diff
+from fitdoctor.repairs.model import Change, Repair
+from fitdoctor.repairs.patch import PatchContext, diff
 
 from conftest import SEEDS
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from fitdoctor.repair.model import Change
+from fitdoctor.repairs.model import Change
 
 Arguments = dict[str, Any]
 

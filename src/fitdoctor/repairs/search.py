@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from fitdoctor.findings import Finding, Severity
-from fitdoctor.repair.executors import Executor
-from fitdoctor.repair.model import Change, Repair
-from fitdoctor.repair.score import Goal, Score
-from fitdoctor.repair.trial import TrialResult, TrialSpec
+from fitdoctor.repairs.executors import Executor
+from fitdoctor.repairs.model import Change, Repair
+from fitdoctor.repairs.score import Goal, Score
+from fitdoctor.repairs.trial import TrialResult, TrialSpec
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Attempt:
                 "recommended": self.recommended, "why": self.why, "goal": goal.text,
                 "before": baseline.to_dict(), "after": Outcome.of(self.result).to_dict(),
                 "seconds": round(self.result.seconds, 2), "epochs": self.result.epochs,
+                "retuned_learning_rate": self.result.retuned_rate,
                 "findings_after": self.result.findings, "diff": self.diff,
                 "script_output": self.result.output[-1500:]}
 
@@ -159,9 +160,8 @@ class Search:
     def _affordable(self, batch: list[Repair]) -> list[Repair]:
         """As much of `batch` as the time left can pay for (trials run `jobs` at a time)."""
         remaining = self._remaining()
-        longest = max((a.result.seconds for a in self.attempts), default=0.0)
-        if longest == 0.0:
-            return batch if remaining > 0 else []
+        # A trial costs at least what the original run cost: the same script, the same steps.
+        longest = max([a.result.seconds for a in self.attempts] + [self.baseline.seconds])
         jobs = getattr(self.executor, "jobs", len(batch))
         waves = int(remaining // (longest * 1.2))
         return batch[:max(0, waves * jobs)]
@@ -175,8 +175,9 @@ class Search:
                 self.on_attempt(self.attempts[-1])
 
     def _next_round(self) -> list[Repair]:
-        """Combinations: the causes' first repairs in the diagnosis's order (each prefix), then
-        the best unverified attempts extended by one repair or by their re-tuned rate."""
+        """Combinations: the causes' first repairs in the diagnosis's order (each prefix, also
+        at the rate the root cause's trial measured), then the best unverified attempts
+        extended by one repair or by their re-tuned rate."""
         firsts: list[Repair] = []
         for repair in self.candidates:
             if all(repair.compatible(other) for other in firsts):
@@ -186,6 +187,11 @@ class Search:
         for repair in firsts[1:]:
             combined = combined.combine(repair)
             prefixes.append(combined)
+        # The rate the root cause's trial measured to suit its repaired program goes with the
+        # combinations built on it: the loss the later fixes change is that program's.
+        root = next((a for a in self.attempts if firsts and a.repair.key == firsts[0].key), None)
+        if root is not None and root.result.retuned_rate:
+            prefixes += [_with_rate(p, root.result.retuned_rate, self.current_rate) for p in prefixes]
         fresh = [r for r in prefixes if not self._tried(r)]
         if fresh:
             return fresh

@@ -13,18 +13,23 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SEEDS
-from fitdoctor.repair.executors import run_trial_process
-from fitdoctor.repair.trial import TrialSpec
+from fitdoctor.repairs.executors import run_trial_process
+from fitdoctor.repairs.trial import TrialSpec
 
 pytestmark = pytest.mark.slow
 
 
-def repair(name, tmp_path):
+ENVIRONMENT = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+def fitdoctor(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "fitdoctor", "run", *map(str, args), "--fail-on", "never"],
+                          cwd=cwd, env=ENVIRONMENT, check=True, capture_output=True, text=True, timeout=900)
+
+
+def repair(name, tmp_path, *options):
     report = tmp_path / "r.json"
-    environment = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    subprocess.run([sys.executable, "-m", "fitdoctor", "run", f"examples/seeds/{name}.py", "--repair",
-                    "--json", str(report), "--fail-on", "never"], cwd=ROOT, env=environment, check=True,
-                   capture_output=True, timeout=900)
+    fitdoctor(f"examples/seeds/{name}.py", "--repair", "--json", report, *options)
     run = json.loads(report.read_text())["runs"][0]
     verified = [r for r in run["repairs"] if r["verified"]]
     assert verified, [(r["summary"], r["why"]) for r in run["repairs"]]
@@ -36,15 +41,36 @@ def last_number(pattern, text):
     return float(re.findall(pattern, text)[-1])
 
 
-def test_multiplication_lr_learns_the_multiplicand(tmp_path):
-    run, verified = repair("multiplication_lr", tmp_path)
+def patched_copy(name, diff, tmp_path):
+    """The seed script copied into tmp_path/examples/seeds and patched with `patch -p0` there."""
+    folder = tmp_path / "examples" / "seeds"
+    folder.mkdir(parents=True)
+    (folder / f"{name}.py").write_text((SEEDS / f"{name}.py").read_text())
+    subprocess.run(["patch", "-p0", "--batch", "-i", str(diff)], cwd=tmp_path, check=True, capture_output=True)
+    return folder / f"{name}.py"
+
+
+def test_multiplication_lr_learns_the_multiplicand_and_its_patch_trains(tmp_path):
+    diff = tmp_path / "fix.diff"
+    run, verified = repair("multiplication_lr", tmp_path, "--patch", diff)
     assert any(abs(last_number(r"array\(\[([-0-9.e+]+)\]", r["script_output"]) - 2) < 1e-3 for r in verified)
+    patched = patched_copy("multiplication_lr", diff, tmp_path)
+    printed = subprocess.run([sys.executable, patched], env=ENVIRONMENT, check=True, capture_output=True,
+                             text=True, timeout=300).stdout
+    assert abs(last_number(r"array\(\[([-0-9.e+]+)\]", printed) - 2) < 1e-3
 
 
-def test_corner_detector_classifies_all_512_images(tmp_path):
-    run, verified = repair("corner_detector", tmp_path)
+def test_corner_detector_classifies_all_512_images_and_its_patch_trains(tmp_path):
+    diff = tmp_path / "fix.diff"
+    run, verified = repair("corner_detector", tmp_path, "--patch", diff)
     perfect = [r for r in verified if r["after"]["task_score"]["value"] == 1.0]
     assert perfect and perfect[0]["after"]["task_score"]["samples"] == 512
+    # The patched copy, run plainly under fitdoctor (no search), scores as its trial did.
+    patched = patched_copy("corner_detector", diff, tmp_path)
+    report = tmp_path / "patched.json"
+    fitdoctor(patched.relative_to(tmp_path), "--repair", "--repair-time", "1", "--json", report, cwd=tmp_path)
+    baseline = json.loads(report.read_text())["runs"][0]["repair_search"]["baseline"]
+    assert baseline["task_score"]["value"] == 1.0
 
 
 def test_mean_generator_predicts_the_mean(tmp_path):

@@ -2,7 +2,7 @@
 with a repair's changes applied at the fit() calls of the run it targets; writes what the run
 reached as JSON.
 
-    python -m fitdoctor.repair.trial SPEC.json RESULT.json
+    python -m fitdoctor.repairs.trial SPEC.json RESULT.json
 """
 
 from __future__ import annotations
@@ -86,8 +86,8 @@ def _retune(state: Any) -> float | None:
 
 def run_trial(spec: TrialSpec) -> TrialResult:
     from fitdoctor.config import Settings
-    from fitdoctor.repair.apply import Applier
-    from fitdoctor.repair.model import Change
+    from fitdoctor.repairs.apply import Applier
+    from fitdoctor.repairs.model import Change
     from fitdoctor.runner import run_script
 
     began = time.perf_counter()
@@ -125,7 +125,7 @@ def run_trial(spec: TrialSpec) -> TrialResult:
 
 
 def _score(applier: Any, spec: TrialSpec) -> Any:
-    from fitdoctor.repair.score import evaluate
+    from fitdoctor.repairs.score import evaluate
 
     with open(spec.score_sample, "rb") as handle:
         sample = pickle.load(handle)

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from fitdoctor.repair.score import Goal, score
+from fitdoctor.repairs.score import Goal, score
 
 
 def test_binary_accuracy_thresholds_probabilities_and_logits():

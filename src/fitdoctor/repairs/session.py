@@ -15,11 +15,11 @@ import numpy as np
 from fitdoctor.config import Settings
 from fitdoctor.engine import RunState
 from fitdoctor.findings import Finding
-from fitdoctor.repair.executors import Executor, executor as make_executor
-from fitdoctor.repair.model import Repair
-from fitdoctor.repair.plan import plan
-from fitdoctor.repair.score import Goal, evaluate, task_of
-from fitdoctor.repair.search import Attempt, Outcome, Search
+from fitdoctor.repairs.executors import Executor, executor as make_executor
+from fitdoctor.repairs.model import Repair
+from fitdoctor.repairs.plan import plan
+from fitdoctor.repairs.score import Goal, evaluate, task_of
+from fitdoctor.repairs.search import Attempt, Outcome, Search
 from fitdoctor.runner import Outcome as ScriptOutcome, run_script
 
 # Without --repair-time: this many times the original run's wall time, and at least this long.
@@ -49,10 +49,10 @@ def _goal(goal: str | None, baseline: Outcome) -> Goal:
 def _diff(script: Path, attempt: Attempt, state: RunState, model: Any) -> str | None:
     """The repair as a unified diff against the script, or None (its code is the snippet)."""
     try:
-        from fitdoctor.repair.patch import PatchContext, diff
+        from fitdoctor.repairs.patch import PatchContext, diff
     except ImportError:  # libcst is the `repair` extra
         return None
-    from fitdoctor.repair.apply import output_layer
+    from fitdoctor.repairs.apply import output_layer
 
     filename, _, line = state.program.where.rpartition(":")
     if Path(filename).resolve() != script.resolve():
@@ -73,7 +73,8 @@ def repair_script(script: Path, args: list[str], settings: Settings, *, goal: st
                   executor: str | Executor = "local", jobs: int | None = None,
                   repair_time: float | None = None,
                   on_findings: Callable[[str, list[Finding]], None] | None = None,
-                  on_attempt: Callable[[Attempt], None] | None = None) -> ScriptOutcome:
+                  on_attempt: Callable[[Attempt], None] | None = None,
+                  on_progress: Callable[[str, int, int], None] | None = None) -> ScriptOutcome:
     """Runs `script` under fitdoctor, then searches repairs for each of its runs; the repairs
     land in each run's `repairs` (JSON: the contract's `repairs` entries), the goal, the
     original run's outcome and what was not tried in its `repair_search`."""
@@ -83,7 +84,8 @@ def repair_script(script: Path, args: list[str], settings: Settings, *, goal: st
         plans.append((state, *plan(state)))
 
     began = time.perf_counter()
-    outcome = run_script(script, args, settings, on_findings, after_preflight=after_preflight)
+    outcome = run_script(script, args, settings, on_findings, after_preflight=after_preflight,
+                         on_progress=on_progress)
     seconds = time.perf_counter() - began
     runner = executor if not isinstance(executor, str) else make_executor(executor, jobs)
     budget = repair_time or max(MIN_TIME, TIME_FACTOR * seconds)

@@ -6,10 +6,10 @@ import numpy as np
 
 from conftest import SEEDS, diagnose_script
 from fitdoctor.data import Batch
-from fitdoctor.repair.executors import LocalExecutor
-from fitdoctor.repair.model import Change, Repair
-from fitdoctor.repair.score import Goal
-from fitdoctor.repair.search import Search
+from fitdoctor.repairs.executors import LocalExecutor
+from fitdoctor.repairs.model import Change, Repair
+from fitdoctor.repairs.score import Goal
+from fitdoctor.repairs.search import Search
 
 
 def _search(script, candidates, sample, task, tmp_path, rate):

@@ -25,7 +25,7 @@ from typing import Any, Callable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from fitdoctor.repair.model import Change, Repair
+from fitdoctor.repairs.model import Change, Repair
 
 
 @dataclass

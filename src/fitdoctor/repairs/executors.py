@@ -2,7 +2,7 @@
 machine) and `ray` (each trial a Ray task, on the cluster at RAY_ADDRESS or a local Ray
 instance, with a copy of the script's folder as the task's working directory).
 
-Every executor runs the same command, `python -m fitdoctor.repair.trial SPEC RESULT`, so they
+Every executor runs the same command, `python -m fitdoctor.repairs.trial SPEC RESULT`, so they
 give the same verdicts; they differ only in where the process runs.
 """
 
@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
-from fitdoctor.repair.trial import TrialResult, TrialSpec
+from fitdoctor.repairs.trial import TrialResult, TrialSpec
 
 # What a trial's own output keeps for the report: the end of what the script printed.
 OUTPUT_TAIL = 4000
@@ -36,7 +36,7 @@ class Executor(Protocol):
 
 
 def trial_command(spec_path: str, result_path: str, python: str | None = None) -> list[str]:
-    return [python or sys.executable, "-m", "fitdoctor.repair.trial", spec_path, result_path]
+    return [python or sys.executable, "-m", "fitdoctor.repairs.trial", spec_path, result_path]
 
 
 def run_trial_process(spec: TrialSpec, timeout: float, cwd: str | None = None,
@@ -88,8 +88,6 @@ def executor(name: str, jobs: int | None = None) -> Executor:
     raise ValueError(f"unknown executor {name!r}: use 'local' or 'ray'")
 
 
-
-
 # A Ray task first waits for a worker and unpacks the script's folder; this much on top of a
 # trial's own timeout before the driver gives up on the task.
 RAY_TASK_GRACE = 60.0
@@ -128,14 +126,18 @@ def run_shipped_trial(spec: dict, folder: bytes, sample: bytes, timeout: float, 
     node, interpreter = driver
     python = interpreter if ray.get_runtime_context().get_node_id() == node else None
     with tempfile.TemporaryDirectory(prefix="fitdoctor-ray-") as scratch:
-        work, sample_path, weights_path = Path(scratch, "work"), Path(scratch, "sample.pkl"), Path(scratch, "weights.npz")
+        work, weights = Path(scratch, "work"), Path(scratch, "weights")
         zipfile.ZipFile(io.BytesIO(folder)).extractall(work)
+        weights.mkdir()
+        sample_path = Path(scratch, "sample.pkl")
         sample_path.write_bytes(sample)
+        weights_out = spec.get("weights_out")
         trial = TrialSpec(**{**spec, "script": str(work / Path(spec["script"]).name), "score_sample": str(sample_path),
-                             "weights_out": str(weights_path) if spec.get("weights_out") else None})
+                             "weights_out": str(weights / Path(weights_out).name) if weights_out else None})
         result = run_trial_process(trial, timeout, cwd=str(work), python=python)
-        weights = weights_path.read_bytes() if trial.weights_out and weights_path.exists() else None
-    return {"result": result.to_dict(), "weights": weights}
+        # Under the name the trial gave them (NumPy adds .npz to a name without it).
+        written = {path.name: path.read_bytes() for path in weights.iterdir()}
+    return {"result": result.to_dict(), "weights": written}
 
 
 class RayExecutor:
@@ -145,8 +147,9 @@ class RayExecutor:
 
     The task runs the trial in a copy of the script's folder (shipped through Ray's object
     store; a task's `runtime_env` takes only folders already uploaded to the cluster), so a
-    node without the user's files runs it: a script that reads files outside its folder, or
-    absolute paths in its arguments, needs those on the nodes. On the driver's node the trial
+    node without the user's files runs it. The copy is the trial's working directory:
+    relative paths in the script and its arguments are read from it, and files outside the
+    script's folder must be on the nodes. On the driver's node the trial
     runs under this interpreter; on other nodes under the node's own `python`, which must have
     fitdoctor and the Keras backend installed (`pip install fitdoctor[ray,tensorflow]`, with the
     same Ray version as here)."""
@@ -221,6 +224,6 @@ class RayExecutor:
             return TrialResult(1, timeout, error=f"{timed_out(timeout)} (the Ray task never returned)")
         except ray.exceptions.RayError as error:
             return TrialResult(1, 0.0, error=f"the Ray task failed: {type(error).__name__}: {error}"[:OUTPUT_TAIL])
-        if spec.weights_out and answer["weights"] is not None:
-            Path(spec.weights_out).write_bytes(answer["weights"])
+        for name, data in answer["weights"].items():
+            Path(spec.weights_out).with_name(name).write_bytes(data)
         return TrialResult.from_dict(answer["result"])

@@ -125,16 +125,13 @@ class Applier:
         self._keep: list[Any] = []
         self.repaired: Any = None
         self.target_transform: tuple[float, float] | None = None
-        # A budget repair's convergence, judged across the run's fit() calls.
-        self.best_loss = math.inf
-        self.epochs_without_progress = 0
+        # A budget repair's epoch losses and convergence, across the run's fit() calls.
+        self.epoch_losses: list[float] = []
         self.converged = False
 
     def __call__(self, model: Any, arguments: Arguments) -> Any:
         """The model fit() trains instead of `model` (arguments changed in place), or None to
         skip this fit() (a budget repair whose run has converged)."""
-        if self.repaired is not None and model is self.repaired:
-            return model
         if id(model) not in self._seen:
             self._seen.append(id(model))
             self._keep.append(model)
@@ -315,8 +312,7 @@ def set_argument(applier: Applier, params: dict, arguments: Arguments) -> None:
 
 def extend_budget(applier: Applier, params: dict, arguments: Arguments) -> None:
     """`factor` times the epochs of every fit() of the run, stopped once the training loss has
-    converged (no relative improvement of `tolerance` over `patience` epochs, counted across
-    the run's fit() calls), so the trial measures how many steps the run needs."""
+    converged (see `_converged`), so the trial measures how many steps the run needs."""
     start = int(arguments.get("initial_epoch") or 0)
     epochs = int(arguments.get("epochs") or 1) - start
     arguments["epochs"] = start + max(1, math.ceil(epochs * float(params["factor"])))
@@ -326,19 +322,21 @@ def extend_budget(applier: Applier, params: dict, arguments: Arguments) -> None:
 
 
 def _converged(applier: Applier, patience: int, tolerance: float) -> Any:
+    """A callback that stops the run (across its fit() calls) once the best loss of its last
+    window of epochs, a quarter of the run and at least `patience` epochs, is no lower by
+    `tolerance` (relative) than the best before it: an oscillating Adam run that still
+    descends is not stopped, a run at its floor is. A loss that is no longer finite, or
+    exactly zero, stops it at once."""
     import keras
 
     class Converged(keras.callbacks.Callback):
-        """Stops the run once its best epoch loss has not improved by `tolerance` (relative)
-        for `patience` epochs, or the loss is no longer finite."""
-
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             loss = float((logs or {}).get("loss", math.nan))
-            if math.isfinite(loss) and loss < applier.best_loss * (1 - tolerance):
-                applier.best_loss, applier.epochs_without_progress = loss, 0
-            else:
-                applier.epochs_without_progress += 1
-            if not math.isfinite(loss) or loss == 0.0 or applier.epochs_without_progress >= patience:
+            losses = applier.epoch_losses
+            losses.append(loss)
+            window = max(patience, len(losses) // 4)
+            stalled = len(losses) > window and min(losses[-window:]) > min(losses[:-window]) * (1 - tolerance)
+            if not math.isfinite(loss) or loss == 0.0 or stalled:
                 self.model.stop_training = True
                 applier.converged = True
 

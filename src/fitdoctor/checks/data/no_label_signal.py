@@ -40,7 +40,11 @@ class NoLabelSignal(Check):
         targets permuted across samples, and judged on the other half (so memorising the
         pairs does not count); when after 40 steps, and again after 200, the real run removes
         no more of the held-out loss than the shuffled one (within 2% of it), the pairing of
-        inputs and targets carries nothing the model can use. A model too slow to make those
+        inputs and targets carries nothing the model can use. Only once the model is seen
+        to learn at all: a model on an initial plateau (a small tanh network on XOR) learns
+        neither target, nor even its own training batches, for hundreds of steps, which
+        says nothing about the targets; when neither run lowered the loss of its own
+        batches by 2%, nothing is reported. A model too slow to make those
         steps within the probe's time budget is not judged. Skipped when a stronger cause (a loss
         that broadcasts, dead units, a learning rate, ...) is already reported, since those
         make any probe fail.
@@ -120,6 +124,8 @@ class NoLabelSignal(Check):
                 return  # a loss that ignores its targets, or too slow a model to judge in time
             if real.progress - control.progress >= SIGNAL_GAP or real.progress >= LEARNED:
                 return
+        if max(_batch_progress(real), _batch_progress(control)) < SIGNAL_GAP:
+            return  # neither run has left its starting plateau, even on its own batches
         yield Finding(
             self.code, Severity.WARNING,
             f"The targets are learned no faster than the same targets shuffled "
@@ -138,6 +144,14 @@ class NoLabelSignal(Check):
                 "or reordering is applied to both",
                 "perm = np.random.permutation(len(x))\nx, y = x[perm], y[perm]", "advice"),
         )
+
+
+def _batch_progress(run: ShortRun) -> float:
+    """The share of its loss a run removed on its own mini-batches: the mean of the last
+    tenth of the steps' losses against the first tenth's."""
+    tenth = max(1, len(run.losses) // 10)
+    first, last = float(np.mean(run.losses[:tenth])), float(np.mean(run.losses[-tenth:]))
+    return 1.0 - last / first if first > 0 and math.isfinite(last) else 0.0
 
 
 def _usable(run: ShortRun, steps: int) -> bool:

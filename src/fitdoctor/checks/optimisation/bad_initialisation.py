@@ -18,10 +18,10 @@ from fitdoctor.findings import Finding, Fix, Severity
 
 # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs.
 EPSILON = 1e-7
-# Cross-entropy: a warning above both WARNING_FACTOR x and WARNING_EXCESS nats above what
-# uninformative outputs give (log C, log 2); an error above ERROR_FACTOR x or ERROR_EXCESS
-# nats above it (the true class then gets e^-8 = 1/3000 of a uniform guess's probability,
-# in the geometric mean over samples: the logits are saturated). The excess in nats keeps
+# Cross-entropy: too high above both WARNING_FACTOR x and WARNING_EXCESS nats above what
+# uninformative outputs give (log C, log 2), or above ERROR_FACTOR x or ERROR_EXCESS nats
+# above it (the true class then gets e^-8 = 1/3000 of a uniform guess's probability, in the
+# geometric mean over samples: the logits are saturated). The excess in nats keeps
 # many classes judgeable: probabilities clipped at 1e-7 cap the loss at 16.1 nats, less
 # than 3 x log(1000).
 WARNING_FACTOR = 3.0
@@ -30,7 +30,6 @@ ERROR_FACTOR = 10.0
 ERROR_EXCESS = 8.0
 # Squared error: outputs this many times larger (RMS) than the targets.
 MSE_WARNING_RATIO = 10.0
-MSE_ERROR_RATIO = 100.0
 # Float inputs above this RMS (FD102's threshold) are rescaled to see whether they, rather
 # than the weights, make the start bad.
 UNSCALED_INPUT_RMS = 10.0
@@ -98,8 +97,8 @@ class BadInitialisation(Check):
         A starting loss far above what a sane initialisation gives. The loss of the initial
         predictions (per output, without regularisation, computed as Keras computes the
         built-in loss) is compared with what uninformative outputs score: log(C) for softmax
-        cross-entropy over C classes, log 2 for binary cross-entropy. A warning above 3x that
-        and 2 nats more; an error above 10x or 8 nats more (saturated logits). For squared
+        cross-entropy over C classes, log 2 for binary cross-entropy: too high above 3x that
+        and 2 nats more, or above 10x or 8 nats more (saturated logits). For squared
         error, outputs of zero (loss E[y^2]) are not a defect (uncentred targets are
         FD103's); reported only when the outputs are at least 10 times larger (RMS) than the
         targets and the loss at least 10 times E[y^2]. The weights must be the cause, which
@@ -110,7 +109,13 @@ class BadInitialisation(Check):
         the cause: FD102).
         Also a binary output whose mean initial prediction is more than 1 (in logit) from a
         rare class prior p < 0.1: information, a warning once the initial loss is 3x the
-        prior's entropy.
+        prior's entropy and a short run with the user's optimizer does not close half the gap
+        to it (the bias is learned in the first steps, and the start changes nothing).
+        A bad start is judged by what it does to this run. It is a warning, never an error:
+        a start 6x log C that an adaptive optimizer trains away scores like one that it does
+        not, so the start alone cannot predict that training fails. A short run of a copy
+        with the user's optimizer (a few dozen steps) measures the loss after it: when that
+        is already back under the warning level, the start is information.
         Also symmetric initialisation (checks/optimisation/symmetric_initialisation.py): a
         hidden layer whose units are interchangeable copies. For every layer with a kernel of
         two or more units (Dense, Conv, Embedding, recurrent; trainable; not the layer making
@@ -205,21 +210,23 @@ class BadInitialisation(Check):
                     location["layer"] = head.name
                 evidence["initial_loss"] = _initial_loss(context)
                 if loss.family == "mse":
-                    yield self._squared_error(value, y, pred, evidence, location)
+                    yield self._squared_error(context, value, y, pred, evidence, location)
                 else:
-                    yield self._cross_entropy(loss, value, pred, evidence, location)
+                    yield self._cross_entropy(context, loss, value, pred, evidence, location)
             elif loss.family == "bce":
                 finding = self._prior(context, index, loss, value, pred, evidence, location)
                 if finding:
                     yield finding
 
-    def _cross_entropy(self, loss: Any, value: float, pred: np.ndarray, evidence: dict,
-                       location: dict) -> Finding:
+    def _cross_entropy(self, context: PreflightContext, loss: Any, value: float,
+                       pred: np.ndarray, evidence: dict, location: dict) -> Finding:
         classes = int(pred.shape[-1]) if pred.ndim > 1 else 1
         reference = _reference(loss, pred)
         what = "log 2 (predicting 0.5)" if loss.family == "bce" else \
             f"log {classes} (uniform over {classes} classes)"
-        extreme = _extreme(value, reference)
+        after = _after_short_run(context)
+        severity = Severity.INFO if after is not None and not _cross_entropy_too_high(after, reference) \
+            else Severity.WARNING
         if loss.from_logits or loss.family == "bce":
             clipped = None
         else:
@@ -227,7 +234,7 @@ class BadInitialisation(Check):
                                     >= 1 - 1e-3))
         layer = location.get("layer", "the output layer")
         return Finding(
-            self.code, Severity.ERROR if extreme else Severity.WARNING,
+            self.code, severity,
             f"The initial {loss.name} is {value:.3g}, {value / reference:.3g}x the {reference:.3g} "
             f"of uninformative outputs",
             f"A sane initialisation starts near {what} = {reference:.3g}; the initial predictions "
@@ -235,8 +242,10 @@ class BadInitialisation(Check):
             f"more: the output is confidently wrong from the start"
             + (f" ({clipped:.0%} of the samples put over 99.9% on one class)" if clipped else "")
             + ", so the first epochs go into shrinking the output weights, and probabilities "
-              "clipped at 1e-7 pass no gradient.",
+              "clipped at 1e-7 pass no gradient."
+            + _short_run_note(after),
             {**evidence, "reference_loss": reference, "factor": value / reference,
+             "loss_after_short_run": after,
              "classes": classes, **({"saturated_share": clipped} if clipped is not None else {})},
             location,
             Fix(f"Initialise layer '{layer}' with the default (Glorot) initialiser and zero bias",
@@ -244,22 +253,27 @@ class BadInitialisation(Check):
                 f"bias_initializer='zeros')", "safe"),
         )
 
-    def _squared_error(self, value: float, y: np.ndarray, pred: np.ndarray, evidence: dict,
-                       location: dict) -> Finding:
+    def _squared_error(self, context: PreflightContext, value: float, y: np.ndarray,
+                       pred: np.ndarray, evidence: dict, location: dict) -> Finding:
         second_moment = float(np.mean(y ** 2))
         target_rms = math.sqrt(second_moment)
         output_rms = float(np.sqrt(np.mean(pred ** 2)))
         ratio = output_rms / target_rms
         layer = location.get("layer", "the output layer")
+        after = _after_short_run(context)
+        severity = Severity.INFO if after is not None and after <= MSE_WARNING_RATIO * second_moment \
+            else Severity.WARNING
         return Finding(
-            self.code, Severity.ERROR if ratio > MSE_ERROR_RATIO else Severity.WARNING,
+            self.code, severity,
             f"The initial outputs are {ratio:.3g} times larger than the targets",
             f"The initial predictions have RMS {output_rms:.4g} against targets of RMS "
             f"{target_rms:.4g}, so the loss starts at {value:.4g}, {value / second_moment:.3g}x "
             f"what predicting 0 would score (E[y^2] = {second_moment:.4g}), measured on "
             f"{evidence['samples']} samples. Training first has to shrink the outputs "
-            f"{ratio:.3g}-fold, through the weights, before it can fit anything.",
+            f"{ratio:.3g}-fold, through the weights, before it can fit anything."
+            + _short_run_note(after),
             {**evidence, "output_rms": output_rms, "target_rms": target_rms, "ratio": ratio,
+             "loss_after_short_run": after,
              "zero_prediction_loss": second_moment},
             location,
             Fix("Initialise the layers with variance-preserving initialisers (Glorot, He for "
@@ -291,7 +305,10 @@ class BadInitialisation(Check):
         if abs(gap) <= PRIOR_LOGIT_GAP:
             return None
         entropy = binary_entropy(prior)
-        severity = Severity.WARNING if value >= PRIOR_WARNING_FACTOR * entropy else Severity.INFO
+        after = _after_short_run(context)
+        # A short run that closed half the gap to the prior's loss has learned the bias.
+        severity = Severity.WARNING if value >= PRIOR_WARNING_FACTOR * entropy and \
+            (after is None or after > (value + entropy) / 2) else Severity.INFO
         bias = math.log(prior / (1 - prior))
         activation = "" if loss.from_logits else ", activation='sigmoid'"
         return Finding(
@@ -303,8 +320,10 @@ class BadInitialisation(Check):
             + f", so predicting the prior scores {entropy:.3g}, but the initial predictions "
             f"average {mean:.3g} and score {value:.3g} ({value / entropy:.3g}x) on "
             f"{evidence['samples']} samples. The first updates go into learning the output "
-            f"bias, and its large early gradient pushes on every hidden unit.",
+            f"bias, and its large early gradient pushes on every hidden unit."
+            + _short_run_note(after),
             {**evidence, "prior": prior, "prior_entropy": entropy, "mean_prediction": mean,
+             "loss_after_short_run": after,
              "logit_gap": gap},
             location,
             Fix("Initialise the output bias to the log-odds of the class prior",
@@ -326,6 +345,29 @@ def _extreme(value: float, reference: float) -> bool:
     return value > ERROR_FACTOR * reference or value > reference + ERROR_EXCESS
 
 
+def _cross_entropy_too_high(value: float, reference: float) -> bool:
+    return _extreme(value, reference) or (value > WARNING_FACTOR * reference
+                                          and value > reference + WARNING_EXCESS)
+
+
+def _after_short_run(context: PreflightContext) -> float | None:
+    """The loss after the short run with the user's optimizer (context.user_short_run), for a
+    single-output model: whether the bad start changes this run's outcome. None when it
+    cannot be measured; the start alone is then judged."""
+    if len(context.predictions) != 1:
+        return None
+    try:
+        run = context.user_short_run
+    except Exception:  # noqa: BLE001 - an optimizer that cannot be copied: judge the start alone
+        return None
+    return run.final if math.isfinite(run.final) else None
+
+
+def _short_run_note(after: float | None) -> str:
+    return "" if after is None else \
+        f" After a short run with your optimizer the loss is {after:.4g}."
+
+
 def _too_high(loss: Any, y: np.ndarray, pred: np.ndarray, value: float | None) -> bool:
     """Whether the loss of these predictions is far above a sane start."""
     if value is None or not np.isfinite(value):
@@ -339,8 +381,7 @@ def _too_high(loss: Any, y: np.ndarray, pred: np.ndarray, value: float | None) -
     reference = _reference(loss, pred)
     if reference is None:
         return False
-    return _extreme(value, reference) or (value > WARNING_FACTOR * reference
-                                          and value > reference + WARNING_EXCESS)
+    return _cross_entropy_too_high(value, reference)
 
 
 def _initial_loss(context: PreflightContext) -> float | None:

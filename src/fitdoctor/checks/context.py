@@ -32,6 +32,10 @@ CURVATURE_SECONDS = 3.0
 # user's batch size drawn from the sample, judged on a fixed evaluation batch.
 SHORT_RUN_STEPS = 40
 SHORT_RUN_SECONDS = 2.0
+# A run of a few steps still gets this share of SHORT_RUN_SECONDS: a backend's first steps
+# after the compiling one can each cost a tenth of a second (torch on a busy CPU), and a
+# budget of 4 steps must be replayed whole to be judged (FD302).
+SHORT_RUN_MIN_SHARE = 0.5
 SHORT_RUN_BATCHES = 16
 EVALUATION_SAMPLES = 256
 
@@ -132,7 +136,7 @@ class PreflightContext:
         sample = (sample or self.sample).take(PROBE_SAMPLES)
         batch_size = self.program.data.batch_size or sample.size
         steps = steps or self.short_run_steps
-        seconds = SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 3)
+        seconds = SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, SHORT_RUN_MIN_SHARE), 3)
         return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
                           evaluation or sample.spread(EVALUATION_SAMPLES), make_optimizer, steps, seconds,
                           owner=self)

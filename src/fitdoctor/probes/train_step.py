@@ -43,10 +43,15 @@ class TrainStepLoss:
     def __init__(self, model: Any) -> None:
         self.model = model
 
-    def loss(self, batch: Batch) -> float:
+    def loss(self, batch: Batch, trainable: list[np.ndarray] | None = None) -> float:
+        """The reported loss of `batch`, at the model's weights or at `trainable` (values
+        for its trainable variables, put back afterwards with everything else)."""
         import keras
 
         with _untouched(self.model):
+            if trainable is not None:
+                for variable, value in zip(self.model.trainable_variables, trainable):
+                    variable.assign(value)
             logs = self._step(_packed(batch))
         value = _reported_loss(logs)
         return float(np.asarray(keras.ops.convert_to_numpy(value)).reshape(()))

@@ -9,7 +9,7 @@ import numpy as np
 
 from fitdoctor.checks import register
 from fitdoctor.checks.base import Check, Unsupported
-from fitdoctor.checks.context import PreflightContext
+from fitdoctor.checks.context import SHORT_RUN_STEPS, PreflightContext
 from fitdoctor.checks.optimisation.stability import largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer
@@ -176,7 +176,7 @@ class LearningRateTooLow(Check):
         if budget_run.diverged or budget_run.steps < short:
             return  # an unstable rate is FD301's; a run cut short by time replays too little
         start, bought = budget_run.initial, budget_run.final
-        longer = self._longer_runs(context, rate * scale, short, budget_run)
+        longer = self._longer_runs(context, rate, steps, budget_run)
         if not longer or longer[0][1].final > bought - BETTER_BY * start:
             return
         reachable = min(run.final for _, run in longer)
@@ -213,20 +213,23 @@ class LearningRateTooLow(Check):
     @staticmethod
     def _longer_runs(context: PreflightContext, rate: float, steps: int,
                      budget_run: ShortRun) -> list[tuple[float, ShortRun]]:
-        """Short runs at RANGE_FACTOR, RANGE_FACTOR^2, ... times the replay's rate, that is
-        covering that many times its training, while each does better than the last."""
+        """Runs covering RANGE_FACTOR, RANGE_FACTOR^2, ... times the budget's training (rate x
+        steps): more of the user's steps while a short run allows them, then a raised rate,
+        while each does better than the last (the first, by BETTER_BY of the starting loss)."""
         runs: list[tuple[float, ShortRun]] = []
         best = budget_run.final
         for power in range(1, RANGE_TRIES + 1):
             factor = RANGE_FACTOR ** power
-            run = context.short_run(clone_optimizer(context.model.optimizer, learning_rate=rate * factor),
-                                    steps=steps)
-            if run.diverged or run.steps < steps or run.final >= best:
+            length = min(SHORT_RUN_STEPS, int(np.ceil(steps * factor)))
+            run = context.short_run(clone_optimizer(context.model.optimizer,
+                                                    learning_rate=rate * factor * steps / length),
+                                    steps=length)
+            if run.diverged or run.steps < length or run.final >= best:
                 break
             runs.append((factor, run))
-            gain, best = best - run.final, run.final
-            if gain < BETTER_BY * budget_run.initial:
-                break
+            if power == 1 and best - run.final < BETTER_BY * budget_run.initial:
+                break  # no better than the budget: nothing more to measure
+            best = run.final
         return runs
 
 

@@ -101,11 +101,13 @@ class SampleInteraction:
     prediction (a broadcasting loss), it is not."""
 
     def __init__(self, model: Any, sample: Batch,
-                 loss_of: Callable[[Batch], float] | None = None) -> None:
+                 loss_of: Callable[[Batch, list[Any] | None], float] | None = None,
+                 trainable: list[np.ndarray] | None = None) -> None:
         import keras
 
         self.model = model
-        self._loss_of = loss_of or self._training_loss
+        self._loss_of = loss_of or (lambda batch, _: self._training_loss(batch))
+        self._at = trainable
         self.count = min(INTERACTION_BATCH, sample.size)
         first, second = _replacements(sample.take(REPLACEMENT_CANDIDATES))
         self._variants = []
@@ -117,7 +119,8 @@ class SampleInteraction:
                 index[1] = second
             self._variants.append(sample.select(index))
         self._probe = LossProbe(model, self._variants[0], training=False)
-        self._trainable = [v.value for v in model.trainable_variables]
+        self._trainable = ([keras.ops.convert_to_tensor(w) for w in trainable] if trainable is not None
+                           else [v.value for v in model.trainable_variables])
         self._non_trainable = [v.value for v in model.non_trainable_variables]
         self._metrics = [v.value for v in model.metrics_variables]
         self._convert = keras.ops.convert_to_numpy
@@ -130,7 +133,7 @@ class SampleInteraction:
 
     @cached_property
     def losses(self) -> list[float]:
-        return [self._loss_of(batch) for batch in self._variants]
+        return [self._loss_of(batch, self._at) for batch in self._variants]
 
     @property
     def value(self) -> float:
@@ -246,7 +249,7 @@ class LossBroadcast(Check):
             context.loss_probe  # a model that computes no loss is reported once, as unsupported
             yield from self._measured(context)
 
-    def _measured(self, context: PreflightContext, loss_of: Callable[[Batch], float] | None = None,
+    def _measured(self, context: PreflightContext, loss_of: Callable[[Batch, Any], float] | None = None,
                   where: str = "an overridden compute_loss, add_loss") -> Iterable[Finding]:
         """A loss Keras's wrapper does not compute: `compute_loss` or `train_step`
         overridden, `add_loss`."""
@@ -254,6 +257,10 @@ class LossBroadcast(Check):
         if sample.size < 4:
             raise Unsupported(f"{sample.size} samples; the loss-interaction test needs 4")
         interaction = SampleInteraction(context.model, sample, loss_of)
+        if not interaction.coupled and not interaction.forward_coupled:
+            # Where every prediction is the same (a zero kernel), a broadcasting loss equals a
+            # per-sample one; it shows as soon as the weights move, so look again nearby.
+            interaction = SampleInteraction(context.model, sample, loss_of, _moved(context.model))
         if not interaction.coupled or interaction.forward_coupled:
             return
         outputs = interaction.output_shapes
@@ -357,14 +364,32 @@ def _custom_loss(model: Any, probe: LossProbe) -> bool:
     return len(forward) > len(model._get_regularization_losses())
 
 
-def _train_step_loss(model: Any) -> Callable[[Batch], float]:
-    """The loss the model's own train_step reports; a step that cannot be run outside fit, or
-    reports no single loss (a GAN's two), leaves FD201 unsupported, not crashed."""
+def _moved(model: Any) -> list[np.ndarray]:
+    """The trainable weights moved by a small random step (a tenth of each weight's typical
+    size, at least 0.05), from a private generator."""
+    import keras
+
+    generator = np.random.default_rng(0)
+    moved = []
+    for variable in model.trainable_variables:
+        value = np.asarray(keras.ops.convert_to_numpy(variable.value))
+        if not np.issubdtype(value.dtype, np.floating):
+            moved.append(value)
+            continue
+        size = max(float(np.sqrt(np.mean(np.square(value)))) if value.size else 0.0, 0.5)
+        moved.append((value + 0.1 * size * generator.standard_normal(value.shape)).astype(value.dtype))
+    return moved
+
+
+def _train_step_loss(model: Any) -> Callable[[Batch, list[np.ndarray] | None], float]:
+    """The loss the model's own train_step reports (at the model's weights, or at others); a
+    step that cannot be run outside fit, or reports no single loss (a GAN's two), leaves FD201
+    unsupported, not crashed."""
     probe = TrainStepLoss(model)
 
-    def loss(batch: Batch) -> float:
+    def loss(batch: Batch, trainable: list[np.ndarray] | None = None) -> float:
         try:
-            return probe.loss(batch)
+            return probe.loss(batch, trainable)
         except Exception as error:  # noqa: BLE001 - the user's own code, run outside fit
             raise Unsupported(f"the model's train_step could not be measured ({type(error).__name__}: "
                               f"{str(error)[:200]})") from error

@@ -17,7 +17,7 @@ from fitdoctor.probes.cost import Allowance, PassCost, pass_cost
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
-from fitdoctor.probes.loss import LossProbe, computes_loss, flatten, host_weights
+from fitdoctor.probes.loss import LossProbe, computes_loss, host_weights
 from fitdoctor.probes.optimizer import STEADY_STEPS, decrease_per_unit_rate
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer, minibatches, train_copy
 from fitdoctor.probes.train_step import overrides_train_step
@@ -172,7 +172,8 @@ class PreflightContext:
     @cached_property
     def gradient(self) -> np.ndarray:
         _, grads = self.loss_probe.value_and_grad()
-        return flatten(grads)
+        # In the gradient's own precision: a float64 copy of a large model's costs seconds.
+        return np.concatenate([np.ravel(g) for g in grads]) if grads else np.zeros(0)
 
     @cached_property
     def layer_gradients(self) -> list[LayerGradient]:
@@ -202,7 +203,8 @@ class PreflightContext:
         steps = steps or self.short_run_steps
         allowance = self.allowance
         if not allowance.afford_run(needed):
-            raise Unsupported(allowance.why_not(f"a short run of {needed} steps", allowance.run_seconds_for(needed)))
+            raise Unsupported(allowance.why_not(f"a short run of {needed} steps", allowance.run_seconds_for(needed),
+                                                allowance.run_seconds))
         seconds = min(SHORT_RUN_SECONDS * min(steps / SHORT_RUN_STEPS, 3), allowance.run_seconds)
         if evaluation is None:
             evaluation = sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES,
@@ -252,7 +254,7 @@ class PreflightContext:
         if least * product > seconds:
             raise Unsupported(allowance.why_not(
                 f"the curvature probe ({least} Hessian-vector products on {probe.size} samples)",
-                least * product))
+                least * product, seconds))
         spectrum = extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS, seconds)
         if spectrum.timed_out and spectrum.products < least:
             raise Unsupported(f"the curvature probe made only {spectrum.products} Hessian-vector "

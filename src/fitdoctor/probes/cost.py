@@ -113,11 +113,13 @@ class Allowance:
         probe notes in `shortened` what it then cut short)."""
         return min(wanted, share * self.seconds)
 
-    def why_not(self, what: str, seconds: float) -> str:
-        """Why a measurement estimated at `seconds` is not made."""
-        return (f"{what} would take about {seconds:.2g} s (a step of this model ~{self.step_seconds:.2g} s "
-                f"at batch size {self.batch_size}), beyond pre-flight's budget of {self.seconds:.3g} s "
-                f"(one epoch of this run, or {FLOOR_SECONDS:g} s)")
+    def why_not(self, what: str, seconds: float, within: float) -> str:
+        """Why a measurement estimated at `seconds` is not made in the `within` seconds it
+        may have."""
+        return (f"{what} would take about {seconds:.2g} s (a step of this model "
+                f"~{self.run_step_seconds or self.step_seconds:.2g} s at batch size {self.batch_size}), "
+                f"more than the {max(within, 0.0):.2g} s pre-flight can give it (its budget: "
+                f"{self.seconds:.3g} s, one epoch of this run or at least {FLOOR_SECONDS:g} s)")
 
 
 def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:
@@ -143,7 +145,8 @@ def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:
 
 
 def _fastest(model: Any, batch: Batch, params: list[np.ndarray]) -> float:
-    """The faster of two timed passes on `batch`."""
+    """The faster of two timed passes on `batch` (the first on a new shape can pay seconds
+    of set-up: eager JAX compiles every primitive on first use)."""
     from fitdoctor.probes.loss import LossProbe
 
     probe = LossProbe(model, batch, params=params)

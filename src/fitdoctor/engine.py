@@ -42,13 +42,22 @@ def check_error(code: str, error: BaseException) -> Finding:
 
 
 def _run_check(check: Check, state: RunState) -> list[Finding]:
+    state.context.used_shortened = {}
     try:
-        return list(check.run(state.context))
+        return _shortened(list(check.run(state.context)), state.context.used_shortened)
     except Unsupported as reason:
         state.skipped[check.code] = str(reason)
     except Exception as error:  # noqa: BLE001 - a check must never break the user's fit
         return [check_error(check.code, error)]
     return []
+
+
+def _shortened(findings: list[Finding], notes: dict[str, str]) -> list[Finding]:
+    """Findings judged on measurements that pre-flight's budget shortened say which."""
+    if notes:
+        for finding in findings:
+            finding.evidence.setdefault("shortened", "; ".join(notes.values()))
+    return findings
 
 
 def _unsupported(state: RunState) -> list[Finding]:

@@ -1,7 +1,10 @@
-"""Measurements shared by the pre-flight checks, each taken at most once per run."""
+"""Measurements shared by the pre-flight checks, each taken at most once per run, each
+sized to what pre-flight may spend on the model (probes/cost.py)."""
 
 from __future__ import annotations
 
+import math
+import time
 from functools import cached_property
 from typing import Any, Callable
 
@@ -10,24 +13,36 @@ import numpy as np
 from fitdoctor.checks.base import Unsupported
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
+from fitdoctor.probes.cost import Allowance, PassCost, pass_cost
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
-from fitdoctor.probes.loss import LossProbe, computes_loss, flatten
-from fitdoctor.probes.optimizer import decrease_per_unit_rate
+from fitdoctor.probes.loss import LossProbe, computes_loss, host_weights
+from fitdoctor.probes.optimizer import STEADY_STEPS, decrease_per_unit_rate
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer, minibatches, train_copy
 from fitdoctor.probes.train_step import overrides_train_step
 from fitdoctor.program import Program
 
-# Samples used by gradient / curvature probes and by the activation recording.
+# Samples used by gradient / curvature probes and by the activation recording, at most:
+# fewer when one pass on them would cost more than their share of pre-flight's budget.
 PROBE_SAMPLES = 1024
 ACTIVATION_SAMPLES = 256
+PROBE_SHARE = 0.2  # one forward and backward pass on the probe samples
+ACTIVATION_SHARE = 0.1  # one forward pass on the activation samples
+# Fewest samples a probe is measured on, whatever it costs (FD201 compares 8).
+LEAST_SAMPLES = 8
 # Samples of the forward pass that records which layers are called (tracked or not).
 CALL_SAMPLES = 32
 MAX_HESSIAN_PRODUCTS = 24
-# Wall-clock budget of the curvature probe; an early stop under-estimates the curvature, so
-# FD301 can only miss, never invent, an instability.
+# Wall-clock budget of the curvature probe, after its first (compiling) product, at most
+# CURVATURE_SHARE of pre-flight's; an early stop under-estimates the curvature, so FD301 can
+# only miss, never invent, an instability. Fewer than MIN_HESSIAN_PRODUCTS in the budget
+# cannot be judged at all.
 CURVATURE_SECONDS = 3.0
+CURVATURE_SHARE = 0.6
+MIN_HESSIAN_PRODUCTS = 3
+# A Hessian-vector product costs about this many forward and backward passes.
+PASSES_PER_PRODUCT = 3
 # Short training runs on a copy of the weights: a few dozen steps, on mini-batches of the
 # user's batch size drawn from the sample, judged on a fixed evaluation batch.
 SHORT_RUN_STEPS = 40
@@ -38,11 +53,20 @@ SHORT_RUN_SECONDS = 2.0
 SHORT_RUN_MIN_SHARE = 0.5
 SHORT_RUN_BATCHES = 16
 EVALUATION_SAMPLES = 256
+EVALUATION_SHARE = 0.05  # one forward pass on the evaluation samples
+# A short run that cannot afford this many steps (at the cost of a step measured so far)
+# is not made: too few steps cannot be judged.
+MIN_SHORT_RUN_STEPS = 8
+# The optimizer steps that measure the descent per unit rate (probes/optimizer.py).
+DESCENT_SHARE = 0.1
 
 
 class PreflightContext:
     def __init__(self, program: Program) -> None:
         self.program = program
+        # What was shortened among the measurements the current check used (engine.py puts
+        # it in that check's evidence).
+        self.used_shortened: dict[str, str] = {}
 
     @property
     def model(self) -> Any:
@@ -60,12 +84,45 @@ class PreflightContext:
         return self.program.data.sample
 
     @cached_property
+    def host_weights(self) -> list[np.ndarray]:
+        """One host copy of the trainable weights, shared by every probe (pre-flight
+        changes no weight; on a large model each copy costs seconds)."""
+        return host_weights(self.model)
+
+    @cached_property
+    def allowance(self) -> Allowance:
+        """What pre-flight may spend on this model: one epoch of the run, from one measured
+        forward and backward pass at the user's batch size (probes/cost.py)."""
+        batch_size = self.program.data.batch_size or self.sample.size
+        try:
+            self._no_loss_reason()
+            passes = pass_cost(self.model, self.sample, self.host_weights)
+        except Unsupported:
+            passes = PassCost(0.0, 0.0)  # nothing differentiable to measure, nor to shorten
+        return Allowance.of(passes, batch_size, self.program.data.steps_per_epoch)
+
+    def _sized(self, name: str, wanted: int, share: float, forward_only: bool = False) -> int:
+        count = self.allowance.samples(name, min(wanted, self.sample.size), share,
+                                       min(LEAST_SAMPLES, self.sample.size), forward_only)
+        self._used(name)
+        return count
+
+    def _used(self, name: str) -> None:
+        if name in self.allowance.shortened:
+            self.used_shortened[name] = self.allowance.shortened[name]
+
+    @property
+    def probe_samples(self) -> int:
+        """Samples of the loss, gradient and curvature probes."""
+        return self._sized("samples", PROBE_SAMPLES, PROBE_SHARE)
+
+    @cached_property
     def _no_loss(self) -> Unsupported | None:
         """Why no loss can be probed, decided once."""
         compiled = getattr(self.model, "_compile_loss", None) is not None
         if self.sample.y is None and compiled:
             return Unsupported("the training data has no targets")
-        if not computes_loss(self.model, self.sample.take(ACTIVATION_SAMPLES).x):
+        if not computes_loss(self.model, self.sample.take(CALL_SAMPLES).x):
             if overrides_train_step(self.model):
                 return Unsupported("the loss is computed inside the model's own train_step, "
                                    "which only FD201 measures")
@@ -75,9 +132,12 @@ class PreflightContext:
     @cached_property
     def _probe(self) -> LossProbe:
         self.layer_records  # a model that cannot run is reported once, as unsupported
+        self._no_loss_reason()
+        return LossProbe(self.model, self.sample.take(self.probe_samples), params=self.host_weights)
+
+    def _no_loss_reason(self) -> None:
         if self._no_loss is not None:
             raise self._no_loss
-        return LossProbe(self.model, self.sample.take(PROBE_SAMPLES))
 
     @cached_property
     def _loss_failure(self) -> str | None:
@@ -93,6 +153,7 @@ class PreflightContext:
         """The loss and its derivatives on the sample; unsupported when the loss itself fails."""
         if self._loss_failure:
             raise Unsupported(self._loss_failure)
+        self._used("samples")
         return self._probe
 
     @cached_property
@@ -106,12 +167,22 @@ class PreflightContext:
         however often a growing budget is judged again."""
         probe = self.loss_probe
         _, grads = probe.value_and_grad()
-        return decrease_per_unit_rate(self.model.optimizer, probe.params, grads)
+        seconds = self.allowance.seconds_for(math.inf, DESCENT_SHARE)
+        descent = decrease_per_unit_rate(self.model.optimizer, probe.params, grads, seconds=seconds)
+        if not descent.settled:
+            raise Unsupported(f"{type(self.model.optimizer).__name__}'s steady step was not reached in "
+                              f"{descent.steps} steps within {seconds:.2g} s of pre-flight's budget")
+        if descent.steps < STEADY_STEPS:
+            self.allowance.shortened["descent_steps"] = (
+                f"descent rate: measured over {descent.steps} of {STEADY_STEPS} optimizer steps (settled)")
+        self._used("descent_steps")
+        return descent.per_unit_rate
 
     @cached_property
     def gradient(self) -> np.ndarray:
         _, grads = self.loss_probe.value_and_grad()
-        return flatten(grads)
+        # In the gradient's own precision: a float64 copy of a large model's costs seconds.
+        return np.concatenate([np.ravel(g) for g in grads]) if grads else np.zeros(0)
 
     @cached_property
     def layer_gradients(self) -> list[LayerGradient]:
@@ -131,15 +202,32 @@ class PreflightContext:
         """A short training run of a copy of the model with a fresh optimizer from
         `make_optimizer` on `sample` (default: the training sample), judged on `evaluation`
         (default: part of the sample). Without `steps`, as many as the user's run makes, at
-        most SHORT_RUN_STEPS."""
+        most SHORT_RUN_STEPS, and fewer when its time runs out (the evidence says so); a
+        run given `steps` needs them all. Unsupported when what is left of the short runs'
+        budget (probes/cost.py) cannot pay for the steps needed."""
         self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
         sample = (sample or self.sample).take(PROBE_SAMPLES)
         batch_size = self.program.data.batch_size or sample.size
+        needed = steps or min(self.short_run_steps, MIN_SHORT_RUN_STEPS)
         steps = steps or self.short_run_steps
-        seconds = SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, SHORT_RUN_MIN_SHARE), 3)
-        return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
-                          evaluation or sample.spread(EVALUATION_SAMPLES), make_optimizer, steps, seconds,
-                          owner=self)
+        allowance = self.allowance
+        if not allowance.afford_run(needed):
+            raise Unsupported(allowance.why_not(f"a short run of {needed} steps", allowance.run_seconds_for(needed),
+                                                allowance.run_seconds))
+        seconds = min(SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, SHORT_RUN_MIN_SHARE), 3),
+                      allowance.run_seconds)
+        if evaluation is None:
+            evaluation = sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES,
+                                                   EVALUATION_SHARE, forward_only=True))
+        began = time.perf_counter()
+        run = train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
+                         evaluation, make_optimizer, steps, seconds, owner=self, start=self.host_weights)
+        allowance.spent_on_run(time.perf_counter() - began, run.step_seconds)
+        if run.steps < steps and all(map(math.isfinite, run.losses)):
+            allowance.shortened["short_run_steps"] = (
+                f"short_run_steps: a short run made {run.steps} of {steps} steps in its {seconds:.2g} s")
+        self._used("short_run_steps")
+        return run
 
     @property
     def short_run_steps(self) -> int:
@@ -147,10 +235,16 @@ class PreflightContext:
         budget = self.program.budget.total_steps
         return SHORT_RUN_STEPS if budget is None else max(1, min(SHORT_RUN_STEPS, budget))
 
-    @cached_property
+    @property
     def user_short_run(self) -> ShortRun:
         """The short run with a fresh copy of the user's own optimizer (its rate, schedule,
         momentum and clipping)."""
+        run = self._user_short_run
+        self._used("short_run_steps")
+        return run
+
+    @cached_property
+    def _user_short_run(self) -> ShortRun:
         optimizer = self.model.optimizer
         try:
             make = clone_optimizer(optimizer)
@@ -163,12 +257,29 @@ class PreflightContext:
     @cached_property
     def spectrum(self) -> Spectrum:
         probe = self.loss_probe
-        return extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS, CURVATURE_SECONDS)
+        allowance = self.allowance
+        seconds = allowance.seconds_for(CURVATURE_SECONDS, CURVATURE_SHARE)
+        least = min(MIN_HESSIAN_PRODUCTS, probe.dimension)
+        product = PASSES_PER_PRODUCT * allowance.pass_seconds(probe.size)
+        if least * product > seconds:
+            raise Unsupported(allowance.why_not(
+                f"the curvature probe ({least} Hessian-vector products on {probe.size} samples)",
+                least * product, seconds))
+        spectrum = extreme_eigenvalues(probe.hvp, probe.dimension, MAX_HESSIAN_PRODUCTS, seconds)
+        if spectrum.timed_out and spectrum.products < least:
+            raise Unsupported(f"the curvature probe made only {spectrum.products} Hessian-vector "
+                              f"product(s) in its {seconds:.2g} s; too few to judge the curvature")
+        if spectrum.timed_out:
+            allowance.shortened.setdefault(
+                "curvature", f"curvature: {spectrum.products} Hessian-vector products in {seconds:.2g} s")
+        self._used("curvature")
+        return spectrum
 
     @cached_property
     def _recording(self) -> tuple[list[LayerRecord], ForwardPassError | None]:
         try:
-            return record_layers(self.model, self.sample.take(ACTIVATION_SAMPLES).x), None
+            count = self._sized("activation_samples", ACTIVATION_SAMPLES, ACTIVATION_SHARE, forward_only=True)
+            return record_layers(self.model, self.sample.take(count).x), None
         except ForwardPassError as failure:
             return failure.records, failure
 
@@ -178,6 +289,7 @@ class PreflightContext:
         records, failure = self._recording
         if failure is not None:
             raise Unsupported(f"the model fails on a sample batch ({failure})")
+        self._used("activation_samples")
         return records
 
     @property

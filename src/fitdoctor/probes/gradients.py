@@ -9,6 +9,7 @@ Nothing is computed here that the loss probe has not measured already.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -31,21 +32,37 @@ class WeightGradient:
     def is_kernel(self) -> bool:
         return self.weight.ndim >= 2
 
-    @property
+    # Measured once each: on a large model every pass over a kernel costs a noticeable time.
+    @cached_property
     def all_zero(self) -> bool:
         return not np.any(self.gradient)
 
-    @property
+    @cached_property
     def finite(self) -> bool:
         return bool(np.isfinite(self.gradient).all())
+
+    @cached_property
+    def gradient_square_sum(self) -> float:
+        return _square_sum(self.gradient)
+
+    @cached_property
+    def weight_square_sum(self) -> float:
+        return _square_sum(self.weight)
+
+
+def _square_sum(array: np.ndarray) -> float:
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.sum(np.square(array, dtype=np.float64)))
 
 
 def global_norm(arrays: list[np.ndarray]) -> float:
     """The Euclidean norm of all `arrays` together, in float64 (inf on overflow)."""
-    if not arrays:
-        return 0.0
+    return _norm([_square_sum(a) for a in arrays])
+
+
+def _norm(square_sums: list[float]) -> float:
     with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64))) for a in arrays)))
+        return float(np.sqrt(sum(square_sums))) if square_sums else 0.0
 
 
 @dataclass(eq=False)
@@ -70,11 +87,11 @@ class LayerGradient:
 
     @property
     def kernel_grad_norm(self) -> float:
-        return global_norm([w.gradient for w in self.kernels])
+        return _norm([w.gradient_square_sum for w in self.kernels])
 
     @property
     def kernel_weight_norm(self) -> float:
-        return global_norm([w.weight for w in self.kernels])
+        return _norm([w.weight_square_sum for w in self.kernels])
 
     @property
     def kernel_grad_rms(self) -> float:
@@ -88,11 +105,11 @@ class LayerGradient:
 
     @property
     def grad_norm(self) -> float:
-        return global_norm([w.gradient for w in self.weights])
+        return _norm([w.gradient_square_sum for w in self.weights])
 
     @property
     def weight_norm(self) -> float:
-        return global_norm([w.weight for w in self.weights])
+        return _norm([w.weight_square_sum for w in self.weights])
 
 
 def group_by_layer(model: Any, params: list[np.ndarray], grads: list[np.ndarray],

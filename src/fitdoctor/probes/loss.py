@@ -88,7 +88,7 @@ class LossProbe:
         self._adapter = backends.current()
         self._x, self._y, self._sw = self.tensors(batch)
         self._non_trainable = [v.value for v in model.non_trainable_variables]
-        _ensure_compile_loss_built(model, self._y, self.predictions_tensor)
+        _ensure_compile_loss_built(model, self._y, lambda: self.predictions_tensor)
         self._metrics = [v.value for v in model.metrics_variables]
         self.params = params if params is not None else host_weights(model)
 
@@ -191,9 +191,10 @@ def flatten(arrays: list[np.ndarray]) -> np.ndarray:
     return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
 
 
-def _ensure_compile_loss_built(model: Any, y: Any, y_pred: Any) -> None:
+def _ensure_compile_loss_built(model: Any, y: Any, y_pred: Callable[[], Any]) -> None:
     """Keras builds the compiled loss (and its metric trackers) on the first training step;
-    building it here, outside any stateless scope, creates the same variables fit would."""
+    building it here, outside any stateless scope, creates the same variables fit would.
+    `y_pred` makes the predictions it is built from, only when needed (a forward pass)."""
     compile_loss = getattr(model, "_compile_loss", None)
     if compile_loss is not None and not compile_loss.built and y is not None:
-        compile_loss.build(y, y_pred)
+        compile_loss.build(y, y_pred())

@@ -29,6 +29,7 @@ class ShortRun:
     final: float  # the same after the last step
     losses: list[float] = field(default_factory=list)  # mini-batch loss at each step
     gradient_norms: list[float] = field(default_factory=list)  # its global gradient norm
+    step_seconds: float | None = None  # a step after the first (which compiles), when made
 
     @property
     def steps(self) -> int:
@@ -87,6 +88,8 @@ def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimiz
         if not math.isfinite(run.losses[-1]) or time.perf_counter() - started > seconds:
             break
         record(tensors[index % len(tensors)])
+    if run.steps > 1:
+        run.step_seconds = (time.perf_counter() - started) / (run.steps - 1)
     if math.isfinite(run.losses[-1]):
         run.final = _loss(judge, current())
     return run

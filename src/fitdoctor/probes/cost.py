@@ -1,0 +1,159 @@
+"""What pre-flight may spend on one model, and how large each measurement may be.
+
+Pre-flight must cost no more than one epoch of the user's run, or FLOOR_SECONDS when epochs
+are shorter (a small model is then measured as fully as it always was). Before anything
+else, forward and backward passes on two numbers of samples are timed on a copy of the
+weights, which gives the cost of a pass as a fixed part plus a part per sample, and so the
+cost of one step at the user's batch size. The probe samples, the short runs' steps, the range test
+and the curvature probe are sized from it; what had to be shortened is noted, so that the
+findings' evidence says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from fitdoctor.data import Batch
+from fitdoctor.probes import backends
+
+# What pre-flight may spend when an epoch of the user's run is shorter than this.
+FLOOR_SECONDS = 5.0
+# Short runs may spend RUN_SHARE of the budget, and at least RUN_FLOOR_SECONDS: a small
+# model's short runs (compiled steps of a millisecond or two) were always bounded by their
+# own time limits, which keep them to a few seconds.
+RUN_SHARE = 0.5
+RUN_FLOOR_SECONDS = 10.0
+# A pass is timed on this many samples first (each size twice, the faster kept: the first
+# pass on a shape pays one-off set-up, JAX compiles every primitive on first use).
+TIMED_SAMPLES = 16
+# A pass on TIMED_SAMPLES slower than this is not timed again on more samples: the model is
+# slow, and its cost then counts as all per sample (which errs towards shortening).
+SLOW_SECONDS = 0.25
+# A forward pass costs about a third of a forward and backward pass; counted as a half.
+FORWARD_SHARE = 0.5
+# Tracing or compiling a short run's step, and its evaluations, counted as this many steps.
+RUN_OVERHEAD_STEPS = 4
+
+
+@dataclass(frozen=True)
+class PassCost:
+    """A forward and backward pass of the training loss costs `fixed + per_sample * n`."""
+
+    fixed: float
+    per_sample: float
+
+    def seconds(self, samples: int) -> float:
+        return self.fixed + self.per_sample * samples
+
+
+@dataclass
+class Allowance:
+    """Pre-flight's budget for one model: `seconds` in all, of which `run_seconds` are left
+    for short runs on a copy; `passes` is the measured cost of a pass at `batch_size`."""
+
+    seconds: float
+    passes: PassCost
+    batch_size: int
+    run_seconds: float
+    # A compiled short-run step, measured once a short run has made steps.
+    run_step_seconds: float | None = None
+    # Measurement name -> what was shortened, for the evidence of findings that used it.
+    shortened: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, passes: PassCost, batch_size: int, steps_per_epoch: int | None) -> "Allowance":
+        batch_size = max(1, batch_size)
+        epoch = passes.seconds(batch_size) * steps_per_epoch if steps_per_epoch else 0.0
+        seconds = max(FLOOR_SECONDS, epoch)
+        return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS, RUN_SHARE * seconds))
+
+    @property
+    def step_seconds(self) -> float:
+        """One forward and backward pass at the user's batch size."""
+        return self.passes.seconds(self.batch_size)
+
+    def pass_seconds(self, samples: int) -> float:
+        return self.passes.seconds(samples)
+
+    def samples(self, name: str, wanted: int, share: float, least: int = 1,
+                forward_only: bool = False) -> int:
+        """At most `wanted` samples, as many as one pass on them (forward and backward, or
+        forward only) costs within `share` of the budget, and at least `least`."""
+        factor = FORWARD_SHARE if forward_only else 1.0
+        allowed = share * self.seconds / factor
+        if self.pass_seconds(wanted) <= allowed:
+            return wanted
+        per_sample = max(self.passes.per_sample, 1e-12)
+        count = max(least, min(wanted, int((allowed - self.passes.fixed) / per_sample)))
+        if count < wanted:
+            self.shortened[name] = (f"{name}: {count} of {wanted} samples (one pass "
+                                    f"~{self.pass_seconds(wanted) * factor:.2g} s on {wanted}, "
+                                    f"pre-flight budget {self.seconds:.3g} s)")
+        return count
+
+    def run_seconds_for(self, steps: int) -> float:
+        """The estimated cost of a short run of `steps` steps."""
+        return (steps + RUN_OVERHEAD_STEPS) * (self.run_step_seconds or self.step_seconds)
+
+    def afford_run(self, steps: int) -> bool:
+        return self.run_seconds_for(steps) <= self.run_seconds
+
+    def spent_on_run(self, seconds: float, step_seconds: float | None) -> None:
+        """A short run took `seconds` in all, `step_seconds` a step after the first."""
+        self.run_seconds -= seconds
+        if step_seconds is not None:
+            self.run_step_seconds = step_seconds
+
+    def seconds_for(self, wanted: float, share: float) -> float:
+        """`wanted` seconds for a time-bounded probe, at most `share` of the budget (the
+        probe notes in `shortened` what it then cut short)."""
+        return min(wanted, share * self.seconds)
+
+    def why_not(self, what: str, seconds: float, within: float) -> str:
+        """Why a measurement estimated at `seconds` is not made in the `within` seconds it
+        may have."""
+        return (f"{what} would take about {seconds:.2g} s (a step of this model "
+                f"~{self.run_step_seconds or self.step_seconds:.2g} s at batch size {self.batch_size}), "
+                f"more than the {max(within, 0.0):.2g} s pre-flight can give it (its budget: "
+                f"{self.seconds:.3g} s, one epoch of this run or at least {FLOOR_SECONDS:g} s)")
+
+
+def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:
+    """The cost of a forward and backward pass of the training loss, timed on copies of the
+    weights `params`: on TIMED_SAMPLES samples of `batch`, then, unless that is already
+    slow, on as many more as should still take about SLOW_SECONDS (a small model's pass is
+    mostly fixed overhead, which a line through two nearby sizes cannot tell from noise).
+    Free when there is nothing to differentiate or the model or its loss fails (other
+    checks say why)."""
+    few = min(TIMED_SAMPLES, batch.size)
+    if not params or few < 1:
+        return PassCost(0.0, 0.0)
+    try:
+        first = _fastest(model, batch.take(few), params)
+        many = min(batch.size, int(few * SLOW_SECONDS / max(first, 1e-9)))
+        if first > SLOW_SECONDS or many <= few:
+            return PassCost(0.0, first / few)
+        second = _fastest(model, batch.take(many), params)
+    except Exception:  # noqa: BLE001 - a model or loss that fails is other checks' finding
+        return PassCost(0.0, 0.0)
+    per_sample = max(0.0, (second - first) / (many - few))
+    return PassCost(max(0.0, first - per_sample * few), per_sample)
+
+
+def _fastest(model: Any, batch: Batch, params: list[np.ndarray]) -> float:
+    """The faster of two timed passes on `batch` (the first on a new shape can pay seconds
+    of set-up: eager JAX compiles every primitive on first use)."""
+    from fitdoctor.probes.loss import LossProbe
+
+    probe = LossProbe(model, batch, params=params)
+    adapter = backends.current()
+    seconds = float("inf")
+    for _ in range(2):
+        began = time.perf_counter()
+        adapter.value_and_grad(probe.loss_of_weights, params)
+        seconds = min(seconds, time.perf_counter() - began)
+    return seconds

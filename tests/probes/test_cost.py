@@ -1,0 +1,100 @@
+"""Pre-flight's budget: measurements sized to the model's measured cost (probes/cost.py)."""
+
+import keras
+import numpy as np
+import pytest
+
+import fitdoctor
+from fitdoctor.checks import context as context_module
+from fitdoctor.probes.cost import FLOOR_SECONDS, Allowance, PassCost, pass_cost
+from fitdoctor.probes.optimizer import decrease_per_unit_rate
+
+pytestmark = pytest.mark.backends
+
+
+def test_budget_is_one_epoch_and_at_least_the_floor():
+    slow = Allowance.of(PassCost(0.0, 0.1), batch_size=32, steps_per_epoch=10)
+    assert slow.seconds == pytest.approx(32.0)  # 10 steps of 3.2 s
+    fast = Allowance.of(PassCost(0.001, 0.0), batch_size=32, steps_per_epoch=10)
+    assert fast.seconds == FLOOR_SECONDS
+
+
+def test_cheap_samples_are_kept_and_costly_ones_shortened_with_a_note():
+    cheap = Allowance.of(PassCost(0.001, 1e-6), batch_size=32, steps_per_epoch=10)
+    assert cheap.samples("samples", 1024, share=0.2) == 1024
+    assert not cheap.shortened
+    costly = Allowance.of(PassCost(0.0, 0.1), batch_size=32, steps_per_epoch=2)  # 6.4 s
+    count = costly.samples("samples", 1024, share=0.2, least=8)
+    assert count == int(0.2 * costly.seconds / 0.1)  # one pass within a fifth of the budget
+    assert "of 1024 samples" in costly.shortened["samples"]
+    assert costly.samples("tiny", 1024, share=1e-6, least=8) == 8
+
+
+def test_short_runs_draw_from_one_pool():
+    allowance = Allowance.of(PassCost(0.0, 0.01), batch_size=32, steps_per_epoch=4)
+    assert allowance.afford_run(8)
+    allowance.spent_on_run(allowance.run_seconds - 0.1, step_seconds=0.05)
+    assert allowance.run_step_seconds == 0.05
+    assert not allowance.afford_run(8)  # 12 steps of 0.05 s > the 0.1 s left
+
+
+def _model(optimizer="adam"):
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def _data(n=512):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    return x, (x @ np.array([1.0, -2.0, 0.5, 0.0], "float32"))[:, None]
+
+
+def test_pass_cost_of_a_small_model_is_small_and_nonnegative():
+    model = _model()
+    x, y = _data()
+    from fitdoctor.data import Batch
+    from fitdoctor.probes.loss import host_weights
+
+    cost = pass_cost(model, Batch(x, y), host_weights(model))
+    assert cost.fixed >= 0 and cost.per_sample >= 0
+    assert 0 < cost.seconds(32) < 2.0
+
+
+def test_descent_rate_says_whether_its_steps_settled():
+    model = _model()
+    params = [keras.ops.convert_to_numpy(v.value) for v in model.trainable_variables]
+    grads = [np.full(p.shape, 0.1, p.dtype) for p in params]
+    # With a constant gradient Adam's bias-corrected steps are equal from the first...
+    adam = decrease_per_unit_rate(keras.optimizers.Adam(1e-3), params, grads, seconds=0.0)
+    assert adam.steps < 10 and adam.settled
+    # ...while heavy-ball momentum's steps still grow after two.
+    momentum = decrease_per_unit_rate(keras.optimizers.SGD(0.01, momentum=0.9), params, grads, seconds=0.0)
+    assert momentum.steps < 10 and not momentum.settled
+    full = decrease_per_unit_rate(keras.optimizers.SGD(0.01, momentum=0.9), params, grads)
+    assert full.steps == 10 and full.settled
+
+
+def test_a_model_too_slow_for_its_budget_is_reported_unsupported_not_guessed(monkeypatch):
+    # As if one sample's forward and backward pass took 50 ms: a step of 32 costs 1.6 s and
+    # the run's 8 steps 13 s, so no short run or curvature probe fits.
+    monkeypatch.setattr(context_module, "pass_cost", lambda *args: PassCost(0.0, 0.05))
+    x, y = _data()
+    # Targets (B,) against outputs (B, 1): an FD201 note, measured on the (shortened) sample.
+    report = fitdoctor.diagnose(_model(keras.optimizers.SGD(0.01)), x, y[:, 0], batch_size=32, epochs=1)
+    findings = report.runs[0].findings
+    skipped = next(f for f in findings if f.code == "FD902").evidence["skipped"]
+    assert "short run" in skipped["FD304"] and "pre-flight can give it" in skipped["FD304"]
+    assert "curvature probe" in skipped["FD301"]
+    note = next(f for f in findings if f.code == "FD201").evidence["shortened"]
+    assert "samples:" in note and "of 512 samples" in note
+
+
+def test_a_cheap_model_is_measured_in_full():
+    x, y = _data()
+    report = fitdoctor.diagnose(_model(), x, y, batch_size=32, epochs=1)
+    findings = report.runs[0].findings
+    assert not any("shortened" in f.evidence for f in findings)
+    skipped = next((f.evidence["skipped"] for f in findings if f.code == "FD902"), {})
+    assert not any("pre-flight can give it" in why for why in skipped.values()), skipped

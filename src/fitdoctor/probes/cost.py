@@ -108,6 +108,11 @@ class Allowance:
         if step_seconds is not None:
             self.run_step_seconds = step_seconds
 
+    def grant(self, runs: int, steps: int) -> None:
+        """Time for `runs` more short runs of `steps` steps, beyond pre-flight's own: the
+        measurements a repair search asks for (with --repair only)."""
+        self.run_seconds += runs * self.run_seconds_for(steps)
+
     def seconds_for(self, wanted: float, share: float) -> float:
         """`wanted` seconds for a time-bounded probe, at most `share` of the budget (the
         probe notes in `shortened` what it then cut short)."""

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from fitdoctor.checks.base import Unsupported
 from fitdoctor.checks.context import SHORT_RUN_STEPS
 from fitdoctor.engine import RunState
 from fitdoctor.findings import Finding, Severity
@@ -151,10 +152,15 @@ def best_rate(state: RunState, optimizer: str, rates: Iterable[float]) -> float 
     import keras
 
     context = state.context
+    rates = list(rates)
+    context.allowance.grant(len(rates), SHORT_RUN_STEPS)
     results = []
     for rate in rates:
-        run = context.short_run(lambda rate=rate: keras.optimizers.get(
-            {"class_name": optimizer, "config": {"learning_rate": rate}}), steps=SHORT_RUN_STEPS)
+        try:
+            run = context.short_run(lambda rate=rate: keras.optimizers.get(
+                {"class_name": optimizer, "config": {"learning_rate": rate}}), steps=SHORT_RUN_STEPS)
+        except Unsupported:  # pre-flight's time for short runs is spent: no measured rate
+            break
         if not run.diverged and math.isfinite(run.final):
             results.append((run.final, rate))
     return min(results)[1] if results else None

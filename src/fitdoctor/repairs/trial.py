@@ -68,15 +68,23 @@ class TrialResult:
 def _retune(state: Any) -> float | None:
     """The best rate for the repaired run's own optimizer among a few around its own, by short
     runs on a copy, when clearly better than the current rate."""
+    from fitdoctor.checks.base import Unsupported
     from fitdoctor.probes.short_run import clone_optimizer
 
     context = state.context
-    current = context.user_short_run
+    try:
+        current = context.user_short_run
+    except Unsupported:
+        return None
     rate = state.program.optimizer.learning_rate
+    context.allowance.grant(len(RATE_FACTORS), current.steps)
     best = None
     for factor in RATE_FACTORS:
-        run = context.short_run(clone_optimizer(state.program.model.optimizer, learning_rate=rate * factor),
-                                steps=current.steps)
+        try:
+            run = context.short_run(clone_optimizer(state.program.model.optimizer, learning_rate=rate * factor),
+                                    steps=current.steps)
+        except Unsupported:  # the pre-flight's time for short runs is spent
+            break
         if run.diverged or not math.isfinite(run.final):
             continue
         if run.final < RATE_BETTER_BY * current.final and (best is None or run.final < best[1]):

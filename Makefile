@@ -22,7 +22,7 @@ demo: $(STAMP)
 	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/fitdoctor run examples/seeds/corner_detector.py --preflight-only --fail-on never
 
 test: $(STAMP)
-	TF_CPP_MIN_LOG_LEVEL=3 KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -n 2 -q
+	TF_CPP_MIN_LOG_LEVEL=3 KERAS_BACKEND=tensorflow $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 test-backends: $(STAMP)
 	$(BIN)/python -m pip install --quiet 'jax[cpu]' $(TORCH_PIN)

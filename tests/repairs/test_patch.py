@@ -321,8 +321,8 @@ def test_a_script_without_a_final_newline_still_patches(tmp_path):
 @pytest.mark.slow
 def test_patched_multiplication_lr_trains_to_the_multiplicand(tmp_path):
     source = seed("multiplication_lr.py")
-    result = Patched(tmp_path, source, "examples/seeds/multiplication_lr.py",
-                     repair(Change("compile", "optimizer", {"config": {"learning_rate": 0.004}, "slot": "rate"})))
+    Patched(tmp_path, source, "examples/seeds/multiplication_lr.py",
+            repair(Change("compile", "optimizer", {"config": {"learning_rate": 0.004}, "slot": "rate"})))
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     environment.setdefault("KERAS_BACKEND", "tensorflow")
     done = subprocess.run([sys.executable, "examples/seeds/multiplication_lr.py"], cwd=tmp_path,

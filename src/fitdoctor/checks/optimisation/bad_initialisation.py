@@ -155,7 +155,8 @@ class BadInitialisation(Check):
     """
 
     code = "FD305"
-    needs = "a forward pass on a sample batch, the compiled loss, its gradient and targets"
+    needs = ("a forward pass on a sample batch, the compiled loss, its gradient and targets, and a "
+             "short run with the user's optimizer")
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         # Two mechanisms under one code: each may be unsupported on its own.

@@ -53,9 +53,9 @@ class LossDiverging(Symptom):
         losses = history.losses
         reference = history.reference
         floor = RELEVANT_SHARE * reference if reference is not None and reference > 0 else 0.0
-        undecided = None
-        end = history.scanned.get(self.code, RISING_EPOCHS)
-        for end in range(end, len(losses)):
+        undecided = latest = None  # the first and last rises that the rest of the run must judge
+        first = end = history.scanned.get(self.code, RISING_EPOCHS)
+        for end in range(first, len(losses)):
             window = losses[end - RISING_EPOCHS:end + 1]
             if not all(math.isfinite(x) for x in window):
                 break  # FD401's story, from here on: this window stays unscanned
@@ -67,13 +67,18 @@ class LossDiverging(Symptom):
             # noisy stretch), whatever happens later.
             if any(x < GROWTH * best for x in losses[end + 1:]):
                 continue
-            lost_everything = reference is not None and window[-1] >= reference
-            if lost_everything or history.finished:
+            if reference is not None and window[-1] >= reference:
                 history.scanned[self.code] = end + 1
-                return self._finding(window, best, end, reference, lost_everything)
+                return self._finding(window, best, end, reference, lost_everything=True)
             undecided = end if undecided is None else undecided
+            latest = end
         else:
             end = len(losses)
+        if latest is not None and history.finished:
+            # The run ended without coming back: the rise is reported at its last epoch.
+            history.scanned[self.code] = latest + 1
+            return self._finding(losses[latest - RISING_EPOCHS:latest + 1], min(losses[:latest + 1]),
+                                 latest, reference, lost_everything=False)
         history.scanned[self.code] = max(RISING_EPOCHS, end if undecided is None else undecided)
         return None
 

@@ -32,9 +32,9 @@ CURVATURE_SECONDS = 3.0
 # user's batch size drawn from the sample, judged on a fixed evaluation batch.
 SHORT_RUN_STEPS = 40
 SHORT_RUN_SECONDS = 2.0
-# A run of a few steps still gets this share of SHORT_RUN_SECONDS: a backend's first steps
-# after the compiling one can each cost a tenth of a second (torch on a busy CPU), and a
-# budget of 4 steps must be replayed whole to be judged (FD302).
+# A run given its number of steps, however few, still gets this share of SHORT_RUN_SECONDS:
+# a backend's first steps after the compiling one can each cost a tenth of a second (torch on
+# a busy CPU), and a budget of 4 steps must be replayed whole to be judged (FD302).
 SHORT_RUN_MIN_SHARE = 0.5
 SHORT_RUN_BATCHES = 16
 EVALUATION_SAMPLES = 256
@@ -130,8 +130,9 @@ class PreflightContext:
         self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
         sample = (sample or self.sample).take(PROBE_SAMPLES)
         batch_size = self.program.data.batch_size or sample.size
+        least = SHORT_RUN_MIN_SHARE if steps else 0.0  # a run given `steps` needs them all
         steps = steps or self.short_run_steps
-        seconds = SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, SHORT_RUN_MIN_SHARE), 3)
+        seconds = SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, least), 3)
         return train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
                           evaluation or sample.spread(EVALUATION_SAMPLES), make_optimizer, steps, seconds,
                           owner=self)

@@ -47,9 +47,9 @@ PASSES_PER_PRODUCT = 3
 # user's batch size drawn from the sample, judged on a fixed evaluation batch.
 SHORT_RUN_STEPS = 40
 SHORT_RUN_SECONDS = 2.0
-# A run of a few steps still gets this share of SHORT_RUN_SECONDS: a backend's first steps
-# after the compiling one can each cost a tenth of a second (torch on a busy CPU), and a
-# budget of 4 steps must be replayed whole to be judged (FD302).
+# A run given its number of steps, however few, still gets this share of SHORT_RUN_SECONDS:
+# a backend's first steps after the compiling one can each cost a tenth of a second (torch on
+# a busy CPU), and a budget of 4 steps must be replayed whole to be judged (FD302).
 SHORT_RUN_MIN_SHARE = 0.5
 SHORT_RUN_BATCHES = 16
 EVALUATION_SAMPLES = 256
@@ -209,12 +209,13 @@ class PreflightContext:
         sample = (sample or self.sample).take(PROBE_SAMPLES)
         batch_size = self.program.data.batch_size or sample.size
         needed = steps or min(self.short_run_steps, MIN_SHORT_RUN_STEPS)
+        least = SHORT_RUN_MIN_SHARE if steps else 0.0  # a run given `steps` needs them all
         steps = steps or self.short_run_steps
         allowance = self.allowance
         if not allowance.afford_run(needed):
             raise Unsupported(allowance.why_not(f"a short run of {needed} steps", allowance.run_seconds_for(needed),
                                                 allowance.run_seconds))
-        seconds = min(SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, SHORT_RUN_MIN_SHARE), 3),
+        seconds = min(SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, least), 3),
                       allowance.run_seconds)
         if evaluation is None:
             evaluation = sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES,

@@ -170,6 +170,8 @@ class LearningRateTooLow(Check):
         scale = steps / short
         if scale == 1:
             budget_run = context.user_short_run
+            if budget_run.steps < short:  # cut by its clock: replay the budget whole
+                budget_run = context.short_run(clone_optimizer(context.model.optimizer), steps=short)
         else:
             budget_run = context.short_run(clone_optimizer(context.model.optimizer,
                                                            learning_rate=rate * scale), steps=short)

@@ -73,9 +73,11 @@ class PreflightContext:
         return self.program.model
 
     def measured(self, name: str) -> Any:
-        """The measurement `name` (one of the cached properties below) if a check took it, else
-        None: a view of the report shows what was measured and never measures for itself."""
-        return vars(self).get(name)
+        """The measurement `name` (one of the cached properties below, or a property over a
+        private cached one, like `user_short_run`) if a check took it, else None: a view of the
+        report shows what was measured and never measures for itself."""
+        taken = vars(self)
+        return taken.get(name, taken.get(f"_{name}"))
 
     @cached_property
     def sample(self) -> Batch:

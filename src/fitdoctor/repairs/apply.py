@@ -121,8 +121,8 @@ class Applier:
     def __init__(self, changes: list[Change], run_index: int = 0) -> None:
         self.changes = changes
         self.run_index = run_index
-        self._seen: list[int] = []
-        self._keep: list[Any] = []
+        # Every model fit() was called on, in order: a run is the models' position.
+        self._models: list[Any] = []
         self.repaired: Any = None
         self.target_transform: tuple[float, float] | None = None
         # A budget repair's epoch losses and convergence, across the run's fit() calls.
@@ -132,10 +132,9 @@ class Applier:
     def __call__(self, model: Any, arguments: Arguments) -> Any:
         """The model fit() trains instead of `model` (arguments changed in place), or None to
         skip this fit() (a budget repair whose run has converged)."""
-        if id(model) not in self._seen:
-            self._seen.append(id(model))
-            self._keep.append(model)
-        if self._seen.index(id(model)) != self.run_index:
+        if not any(seen is model for seen in self._models):
+            self._models.append(model)
+        if next(i for i, seen in enumerate(self._models) if seen is model) != self.run_index:
             return model
         if self.converged:
             return None

@@ -65,13 +65,12 @@ class Attempt:
 
     @property
     def error(self) -> float:
-        if self.result.score is None:
-            return math.inf
-        value = float(self.result.score["error"]) if not isinstance(self.result.score["error"], str) else math.inf
-        return value if math.isfinite(value) else math.inf
+        """The trial's task error, infinite when it has none to compare."""
+        score = Score.from_dict(self.result.score) if self.result.score else None
+        return score.error if score is not None and math.isfinite(score.error) else math.inf
 
     def to_dict(self, baseline: Outcome, goal: Goal) -> dict[str, Any]:
-        return {**{k: v for k, v in self.repair.to_dict().items()}, "verified": self.verified,
+        return {**self.repair.to_dict(), "verified": self.verified,
                 "recommended": self.recommended, "why": self.why, "goal": goal.text,
                 "before": baseline.to_dict(), "after": Outcome.of(self.result).to_dict(),
                 "seconds": round(self.result.seconds, 2), "epochs": self.result.epochs,

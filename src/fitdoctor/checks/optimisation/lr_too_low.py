@@ -11,6 +11,7 @@ from fitdoctor.checks import register
 from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import SHORT_RUN_STEPS, PreflightContext
 from fitdoctor.checks.optimisation.stability import largest_stable_rate
+from fitdoctor.checks.target_values import training_targets
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer
 
@@ -105,7 +106,7 @@ class LearningRateTooLow(Check):
         steps = program.budget.total_steps
         if steps is None:
             raise Unsupported("the number of optimizer steps is unknown (pass steps_per_epoch)")
-        if steps == 0:
+        if steps == 0 or _constant_targets(context):
             return
         loss = context.initial_loss
         gradient = context.gradient
@@ -252,3 +253,13 @@ def _mean_rate(optimizer, steps: int) -> float:
         return optimizer.learning_rate
     grid = np.unique(np.linspace(0, steps - 1, min(steps, SCHEDULE_POINTS)).round().astype(int))
     return float(optimizer.rate_at(grid).mean())
+
+
+def _constant_targets(context: PreflightContext) -> bool:
+    """Every target the same: more training only learns to predict that constant, which says
+    nothing about the budget (FD107 reports the targets)."""
+    if context.sample.y is None:
+        return False
+    leaves = training_targets(context).leaves
+    return bool(leaves) and all(len(y) > 1 and np.array_equal(np.broadcast_to(y[:1], y.shape), y)
+                                for y in leaves)

@@ -77,8 +77,7 @@ def _rate_repair(finding: Finding, state: RunState, rate: float, why: str) -> Re
 
 
 def _budget_change(factor: float) -> Change:
-    return Change("fit", "budget", {"factor": float(min(max(factor, 2.0), MAX_BUDGET_FACTOR)),
-                                    "slot": "budget"})
+    return Change("fit", "budget", {"factor": float(factor), "slot": "budget"})
 
 
 @planner("FD301")
@@ -113,25 +112,14 @@ def _gradient_norm(state: RunState) -> float | None:
 def _lr_too_low(finding: Finding, state: RunState) -> Iterable[Repair]:
     evidence = finding.evidence
     optimizer = state.program.optimizer
-    rate = float(evidence.get("learning_rate") or optimizer.learning_rate)
-    share = float(evidence.get("predicted_share") or 0.0)
     steps = int(evidence.get("steps") or state.program.budget.total_steps or 1)
-    suggested = evidence.get("suggested_learning_rate")
-    if suggested is None and share > 0:
-        suggested = rate * 0.5 / share
-        if optimizer.is_plain_sgd:
-            from fitdoctor.checks.optimisation.stability import largest_stable_rate
-
-            largest = state.context.spectrum.largest
-            if largest > 0:
-                suggested = min(suggested, STABILITY_MARGIN * largest_stable_rate(
-                    largest, optimizer.momentum, optimizer.nesterov))
+    # FD302 measures both: the rate that fits the run in its budget, the steps at its rate.
+    suggested, needed = evidence.get("suggested_learning_rate"), evidence.get("steps_needed")
     if suggested:
-        yield _rate_repair(finding, state, float(suggested), "the rate that removes half the loss in this budget")
-    needed = evidence.get("steps_needed") or evidence.get("steps_to_halve_loss")
-    factor = (2.0 * float(needed) / steps) if needed else MAX_BUDGET_FACTOR
-    yield Repair((finding.code,), f"train until the loss converges (up to {min(max(factor, 2), MAX_BUDGET_FACTOR):.0f}x "
-                 f"the {steps} steps)", "changes-intent", (_budget_change(factor),),
+        yield _rate_repair(finding, state, float(suggested), "the rate FD302 measured for this budget")
+    factor = min(max(2.0 * float(needed) / steps, 2.0), MAX_BUDGET_FACTOR) if needed else MAX_BUDGET_FACTOR
+    yield Repair((finding.code,), f"train until the loss converges (up to {factor:.0f}x the {steps} steps)",
+                 "changes-intent", (_budget_change(factor),),
                  "model.fit(..., epochs=<the epochs the trial needed>)", budget=True)
     if optimizer.name not in ("Adam", "AdamW", "Nadam", "Adamax", "RMSprop", "Adagrad", "Adadelta", "Lion"):
         fastest = best_rate(state, "Adam", ADAPTIVE_RATES)
@@ -141,7 +129,7 @@ def _lr_too_low(finding: Finding, state: RunState) -> Iterable[Repair]:
                          f"fastest of a short-run range test), trained until the loss converges", "changes-intent",
                          (Change("compile", "optimizer", {"class_name": "Adam", "config": {"learning_rate": best},
                                                           "slot": "rate"}),
-                          _budget_change(max(factor, MAX_BUDGET_FACTOR))),
+                          _budget_change(MAX_BUDGET_FACTOR)),
                          f"model.compile(optimizer={_optimizer_code('Adam', best)}, ...)\n"
                          "model.fit(..., epochs=<the epochs the trial needed>)", budget=True)
 

@@ -3,6 +3,12 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if os.environ.get("KERAS_BACKEND") == "torch":
+    # Measured: eager PyTorch steps of the fixture programs run about 4x slower inside pytest
+    # than in a plain process on this 2-core machine (0.05 s vs 0.012 s a step of the IRNN
+    # fixture; cause not found), so wall-clock-bounded probes ran out of time and whether a
+    # bad fixture fired depended on load. The suite tests what the checks judge, not speed.
+    os.environ.setdefault("FITDOCTOR_TIME_SCALE", "4")
 
 import pytest  # noqa: E402
 

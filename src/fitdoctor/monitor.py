@@ -51,6 +51,7 @@ from fitdoctor.config import Settings
 from fitdoctor.engine import check_error, judge_symptoms
 from fitdoctor.findings import Finding, Severity
 from fitdoctor.history import Fingerprint
+from fitdoctor.probes.cost import time_scale
 from fitdoctor.report.model import Report, Run
 
 logger = logging.getLogger("fitdoctor")
@@ -453,7 +454,8 @@ class Monitor(keras.callbacks.Callback):
             return
         began = time.perf_counter()
         try:
-            finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS, last_finite)
+            finding = curvature_now(self.model, self._probe.batch, at, CURVATURE_SECONDS * time_scale(),
+                                   last_finite)
         except Exception as error:  # noqa: BLE001
             finding = check_error("FD301", error)
         self._spent += time.perf_counter() - began
@@ -474,7 +476,7 @@ class Monitor(keras.callbacks.Callback):
         try:
             finding = cliff_replayed(self.model, self._replay_sample,
                                      self.run.batch_size or DEFAULT_BATCH_SIZE, start,
-                                     min(step - start.step, REPLAY_STEPS), REPLAY_SECONDS, symptom,
+                                     min(step - start.step, REPLAY_STEPS), REPLAY_SECONDS * time_scale(), symptom,
                                      self._probe.batch)
         except Exception as error:  # noqa: BLE001
             finding = check_error("FD304", error)

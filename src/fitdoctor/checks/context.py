@@ -13,7 +13,7 @@ import numpy as np
 from fitdoctor.checks.base import Unsupported
 from fitdoctor.data import Batch
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
-from fitdoctor.probes.cost import Allowance, PassCost, pass_cost
+from fitdoctor.probes.cost import Allowance, PassCost, pass_cost, time_scale
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
 from fitdoctor.probes.gradients import LayerGradient, group_by_layer
 from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
@@ -217,7 +217,7 @@ class PreflightContext:
         if not allowance.afford_run(needed):
             raise Unsupported(allowance.why_not(f"a short run of {needed} steps", allowance.run_seconds_for(needed),
                                                 allowance.run_seconds))
-        seconds = min(SHORT_RUN_SECONDS * min(max(steps / SHORT_RUN_STEPS, least), 3),
+        seconds = min(SHORT_RUN_SECONDS * time_scale() * min(max(steps / SHORT_RUN_STEPS, least), 3),
                       allowance.run_seconds)
         if evaluation is None:
             evaluation = sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES,
@@ -261,7 +261,7 @@ class PreflightContext:
     def spectrum(self) -> Spectrum:
         probe = self.loss_probe
         allowance = self.allowance
-        seconds = allowance.seconds_for(CURVATURE_SECONDS, CURVATURE_SHARE)
+        seconds = allowance.seconds_for(CURVATURE_SECONDS * time_scale(), CURVATURE_SHARE)
         least = min(MIN_HESSIAN_PRODUCTS, probe.dimension)
         product = PASSES_PER_PRODUCT * allowance.pass_seconds(probe.size)
         if least * product > seconds:

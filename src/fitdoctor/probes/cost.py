@@ -11,6 +11,7 @@ findings' evidence says so.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,9 @@ import numpy as np
 from fitdoctor.data import Batch
 from fitdoctor.probes import backends
 
+# Every wall-clock limit of the probes is multiplied by this variable's value (default 1): on
+# a slow or shared machine a measurement otherwise runs out of time and is not made.
+TIME_SCALE_VARIABLE = "FITDOCTOR_TIME_SCALE"
 # What pre-flight may spend when an epoch of the user's run is shorter than this.
 FLOOR_SECONDS = 5.0
 # Short runs may spend RUN_SHARE of the budget, and at least RUN_FLOOR_SECONDS: a small
@@ -37,6 +41,19 @@ SLOW_SECONDS = 0.25
 FORWARD_SHARE = 0.5
 # Tracing or compiling a short run's step, and its evaluations, counted as this many steps.
 RUN_OVERHEAD_STEPS = 4
+
+
+def time_scale() -> float:
+    """The factor on every wall-clock limit of the probes, from FITDOCTOR_TIME_SCALE."""
+    value = os.environ.get(TIME_SCALE_VARIABLE, "")
+    try:
+        scale = float(value) if value else 1.0
+    except ValueError:
+        raise ValueError(f"{TIME_SCALE_VARIABLE}={value!r} is not a number; set it to a factor "
+                         f"such as 2 to give every measurement twice its time") from None
+    if not scale > 0:
+        raise ValueError(f"{TIME_SCALE_VARIABLE}={value!r} must be a positive factor")
+    return scale
 
 
 @dataclass(frozen=True)
@@ -68,8 +85,8 @@ class Allowance:
     def of(cls, passes: PassCost, batch_size: int, steps_per_epoch: int | None) -> "Allowance":
         batch_size = max(1, batch_size)
         epoch = passes.seconds(batch_size) * steps_per_epoch if steps_per_epoch else 0.0
-        seconds = max(FLOOR_SECONDS, epoch)
-        return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS, RUN_SHARE * seconds))
+        seconds = max(FLOOR_SECONDS * time_scale(), epoch)
+        return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS * time_scale(), RUN_SHARE * seconds))
 
     @property
     def step_seconds(self) -> float:

@@ -6,7 +6,14 @@ import pytest
 
 import fitdoctor
 from fitdoctor.checks import context as context_module
-from fitdoctor.probes.cost import FLOOR_SECONDS, Allowance, PassCost, pass_cost
+from fitdoctor.probes.cost import (
+    FLOOR_SECONDS,
+    RUN_FLOOR_SECONDS,
+    TIME_SCALE_VARIABLE,
+    Allowance,
+    PassCost,
+    pass_cost,
+)
 from fitdoctor.probes.optimizer import decrease_per_unit_rate
 
 pytestmark = pytest.mark.backends
@@ -17,6 +24,19 @@ def test_budget_is_one_epoch_and_at_least_the_floor():
     assert slow.seconds == pytest.approx(32.0)  # 10 steps of 3.2 s
     fast = Allowance.of(PassCost(0.001, 0.0), batch_size=32, steps_per_epoch=10)
     assert fast.seconds == FLOOR_SECONDS
+
+
+def test_time_scale_multiplies_the_floors_and_rejects_what_is_not_a_positive_factor(monkeypatch):
+    cheap = PassCost(0.0, 1e-6)
+    monkeypatch.setenv(TIME_SCALE_VARIABLE, "3")
+    allowance = Allowance.of(cheap, 32, 10)
+    assert allowance.seconds == pytest.approx(3 * FLOOR_SECONDS)
+    assert allowance.run_seconds == pytest.approx(3 * RUN_FLOOR_SECONDS)
+    assert f"at least {3 * FLOOR_SECONDS:g} s" in allowance.why_not("a run", 99.0, 1.0)
+    for value in ("fast", "0", "-2"):
+        monkeypatch.setenv(TIME_SCALE_VARIABLE, value)
+        with pytest.raises(ValueError, match=TIME_SCALE_VARIABLE):
+            Allowance.of(cheap, 32, 10)
 
 
 def test_cheap_samples_are_kept_and_costly_ones_shortened_with_a_note():

@@ -85,8 +85,9 @@ class Allowance:
     def of(cls, passes: PassCost, batch_size: int, steps_per_epoch: int | None) -> "Allowance":
         batch_size = max(1, batch_size)
         epoch = passes.seconds(batch_size) * steps_per_epoch if steps_per_epoch else 0.0
-        seconds = max(FLOOR_SECONDS * time_scale(), epoch)
-        return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS * time_scale(), RUN_SHARE * seconds))
+        scale = time_scale()
+        seconds = max(FLOOR_SECONDS * scale, epoch)
+        return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS * scale, RUN_SHARE * seconds))
 
     @property
     def step_seconds(self) -> float:
@@ -141,7 +142,7 @@ class Allowance:
         return (f"{what} would take about {seconds:.2g} s (a step of this model "
                 f"~{self.run_step_seconds or self.step_seconds:.2g} s at batch size {self.batch_size}), "
                 f"more than the {max(within, 0.0):.2g} s pre-flight can give it (its budget: "
-                f"{self.seconds:.3g} s, one epoch of this run or at least {FLOOR_SECONDS:g} s)")
+                f"{self.seconds:.3g} s, one epoch of this run or at least {FLOOR_SECONDS * time_scale():g} s)")
 
 
 def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:

@@ -19,6 +19,12 @@ from fitdoctor.probes.optimizer import decrease_per_unit_rate
 pytestmark = pytest.mark.backends
 
 
+@pytest.fixture(autouse=True)
+def unscaled_limits(monkeypatch):
+    """These tests are of the default budgets (the suite scales them on PyTorch: conftest)."""
+    monkeypatch.delenv(TIME_SCALE_VARIABLE, raising=False)
+
+
 def test_budget_is_one_epoch_and_at_least_the_floor():
     slow = Allowance.of(PassCost(0.0, 0.1), batch_size=32, steps_per_epoch=10)
     assert slow.seconds == pytest.approx(32.0)  # 10 steps of 3.2 s

@@ -73,10 +73,13 @@ CURVATURE_SECONDS = 2.0
 SNAPSHOT_PARAMETERS = 5_000_000
 SNAPSHOTS = 2
 # The replay that looks for a gradient cliff behind an unexplained symptom (once per run):
-# at most this many steps, this many seconds after compiling, on at most this many samples
-# of the training data.
+# at most this many steps, on at most this many samples of the training data, for at least
+# this many seconds after compiling, or twice what the user's own training of as many steps
+# took (a replay step costs about one of the user's: measured 0.013 vs 0.014 s on PyTorch,
+# 0.0032 vs 0.0044 s on TensorFlow), so that a loaded machine slows both alike.
 REPLAY_STEPS = 200
 REPLAY_SECONDS = 3.0
+REPLAY_STEP_COST = 2.0
 REPLAY_SAMPLES = 1024
 # The batch size a replay uses when the monitor cannot know the user's (standalone):
 # Keras's default.
@@ -472,11 +475,12 @@ class Monitor(keras.callbacks.Callback):
                 or self._replay_sample is None:
             return
         start = before[0]
+        steps = min(step - start.step, REPLAY_STEPS)
+        seconds = max(REPLAY_SECONDS * time_scale(), REPLAY_STEP_COST * steps * (self._step_time or 0.0))
         began = time.perf_counter()
         try:
             finding = cliff_replayed(self.model, self._replay_sample,
-                                     self.run.batch_size or DEFAULT_BATCH_SIZE, start,
-                                     min(step - start.step, REPLAY_STEPS), REPLAY_SECONDS * time_scale(), symptom,
+                                     self.run.batch_size or DEFAULT_BATCH_SIZE, start, steps, seconds, symptom,
                                      self._probe.batch)
         except Exception as error:  # noqa: BLE001
             finding = check_error("FD304", error)

@@ -1,13 +1,16 @@
-"""Deliberately insufficient repairs, re-trained for real, are never verified."""
+"""Repairs re-trained for real: deliberately insufficient ones are never verified, and a
+repair is scored on the samples where its effect shows."""
 
 import pickle
 
 import numpy as np
 
-from conftest import SEEDS, diagnose_script
+import fitdoctor
+from conftest import FIXTURES, PROGRAMS, SEEDS, diagnose_script
 from fitdoctor.data import Batch
 from fitdoctor.repairs.executors import LocalExecutor
 from fitdoctor.repairs.model import Change, Repair
+from fitdoctor.repairs.plan import PLANNERS
 from fitdoctor.repairs.score import Goal
 from fitdoctor.repairs.search import Search
 
@@ -46,3 +49,33 @@ def test_a_fix_of_the_wrong_cause_is_never_verified(tmp_path):
     attempt = search.run()[0]
     assert attempt.repair is wrong and not attempt.verified, attempt.why
     assert any(f["code"] == "FD105" for f in attempt.result.findings)
+
+
+def test_a_sigmoid_output_under_a_categorical_loss_is_never_verified(tmp_path):
+    # One output unit under categorical cross-entropy: the loss normalises the single column
+    # to 1 whatever the activation, so the sigmoid alone trains nothing; FD202's planned
+    # repair changes the loss to binary cross-entropy as well and trains.
+    script = PROGRAMS / "repairs" / "softmax_one_unit_categorical.py"
+    report = diagnose_script(script)
+    finding = next(f for f in report.runs[0].findings if f.code == "FD202")
+    planned = list(PLANNERS["FD202"](finding, None))
+    layer = finding.location["layer"]
+    sigmoid_only = Repair(("FD202",), "a sigmoid output", "changes-intent",
+                          (Change("model", "output_activation", {"activation": "sigmoid", "layer": layer}),), "")
+    search = _search(script, [sigmoid_only, *planned], report.runs[0].probe, "classification", tmp_path, 0.001)
+    attempts = {attempt.repair.summary: attempt for attempt in search.run()}
+    assert not attempts["a sigmoid output"].verified
+    assert attempts["a sigmoid output"].result.history[-1] == attempts["a sigmoid output"].result.history[0]
+    assert [attempts[r.summary].verified for r in planned] == [True], [attempts[r.summary].why for r in planned]
+
+
+def test_a_split_that_keeps_samples_from_training_is_scored_on_all_of_them():
+    # Sorted by class, validation_split=0.2 holds back 180 of class 2's 300 samples: a score
+    # on the training part alone would not see what the split kept from the model.
+    report = fitdoctor.repair(FIXTURES / "FD108" / "bad_sorted_labels_validation_split.py", repair_time=600)
+    run = report.runs[0].to_dict()
+    before = run["repair_search"]["baseline"]["task_score"]
+    assert before["metric"] == "accuracy" and before["samples"] == 900, before
+    verified = [r for r in run["repairs"] if r["verified"]]
+    assert verified and "FD108" in verified[0]["fixes"], [(r["summary"], r["why"]) for r in run["repairs"]]
+    assert verified[0]["after"]["task_score"]["value"] > before["value"]

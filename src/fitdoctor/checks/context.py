@@ -47,6 +47,11 @@ PASSES_PER_PRODUCT = 3
 # user's batch size drawn from the sample, judged on a fixed evaluation batch.
 SHORT_RUN_STEPS = 40
 SHORT_RUN_SECONDS = 2.0
+# ... or this many times what its steps were estimated to cost (probes/cost.py, timed on this
+# machine at the start of pre-flight), within what is left of the short runs' budget: on a
+# loaded machine the estimate and the steps slow down alike (PyTorch beside three busy
+# processes: 0.2 s a step instead of 0.018, and 37 of 40 steps in the fixed 8 s).
+SHORT_RUN_COST_MARGIN = 1.5
 # A run given its number of steps, however few, still gets this share of SHORT_RUN_SECONDS:
 # a backend's first steps after the compiling one can each cost a tenth of a second (torch on
 # a busy CPU), and a budget of 4 steps must be replayed whole to be judged (FD302).
@@ -217,7 +222,8 @@ class PreflightContext:
         if not allowance.afford_run(needed):
             raise Unsupported(allowance.why_not(f"a short run of {needed} steps", allowance.run_seconds_for(needed),
                                                 allowance.run_seconds))
-        seconds = min(SHORT_RUN_SECONDS * time_scale() * min(max(steps / SHORT_RUN_STEPS, least), 3),
+        seconds = min(max(SHORT_RUN_SECONDS * time_scale() * min(max(steps / SHORT_RUN_STEPS, least), 3),
+                          SHORT_RUN_COST_MARGIN * allowance.run_seconds_for(steps)),
                       allowance.run_seconds)
         if evaluation is None:
             evaluation = sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES,

@@ -249,6 +249,22 @@ def output_activation(model: Any, params: dict, arguments: Arguments) -> Any:
     return model
 
 
+def output_units(model: Any, params: dict, arguments: Arguments) -> Any:
+    """The output layer replaced by a Dense layer of `units` units with `activation`, fed by
+    what fed it: one unit per class where the output had too few. A new model that shares
+    every other layer and weight of the user's."""
+    import keras
+
+    layer = _layer(model, params["layer"]) if params.get("layer") else output_layer(model)
+    outputs = model.outputs if getattr(model, "inputs", None) else None
+    if not outputs or len(outputs) != 1 or outputs[0]._keras_history.operation is not layer:
+        raise ValueError(f"layer {layer.name!r} is not the model's only output layer, whose units "
+                         "this repair replaces")
+    replaced = keras.layers.Dense(params["units"], activation=params["activation"], name=f"{layer.name}_repaired")
+    inputs = model.inputs
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, replaced(layer.input), name=f"{model.name}_repaired")
+
+
 def layer_activation(model: Any, params: dict, arguments: Arguments) -> Any:
     import keras
 
@@ -298,6 +314,7 @@ WRAPPERS = ("reshape_output", "normalise_inputs")
 MODEL: dict[str, Callable[[Any, dict, Arguments], Any]] = {
     "reshape_output": reshape_output, "output_activation": output_activation,
     "layer_activation": layer_activation, "initialise": initialise, "normalise_inputs": normalise_inputs,
+    "output_units": output_units,
 }
 
 

@@ -192,8 +192,11 @@ def _activation_loss(finding: Finding, state: RunState) -> Iterable[Repair]:
     layer = finding.location.get("layer")
     loss_name = str(evidence.get("loss", ""))
     sparse = "sparse" in loss_name
-    if activation == "softmax" and units == 1:
-        pair = ("sigmoid", None)
+    # Cross-entropy over classes normalises one output column to 1 whatever the activation:
+    # one unit needs the binary loss as well as the sigmoid.
+    categorical_on_one_unit = units == 1 and "categorical" in loss_name
+    if categorical_on_one_unit or (activation == "softmax" and units == 1):
+        pair = ("sigmoid", "binary_crossentropy" if categorical_on_one_unit else None)
     elif evidence.get("from_logits") and activation in ("sigmoid", "softmax"):
         pair = ("linear", None)
     elif loss_name in ("mse", "mae", "mean_squared_error", "mean_absolute_error") or "squared" in loss_name:
@@ -262,6 +265,20 @@ def _unscaled_targets(finding: Finding, state: RunState) -> Iterable[Repair]:
 
 @planner("FD106")
 def _label_encoding(finding: Finding, state: RunState) -> Iterable[Repair]:
+    evidence = finding.evidence
+    units, classes = int(evidence.get("output_units") or 1), _class_count(evidence)
+    one_based = classes is not None and evidence["label_min"] >= 1 and classes - 1 == units
+    layer = finding.location.get("layer")
+    if classes and classes > units and not one_based and layer and evidence.get("label_width", 1) == 1:
+        loss = "sparse_categorical_crossentropy"
+        changes = [Change("model", "output_units", {"layer": layer, "units": classes, "activation": "softmax",
+                                                    "slot": "output_activation"})]
+        if "sparse" not in str(evidence.get("loss", "")):
+            changes.append(Change("compile", "loss", {"name": loss}))
+        yield Repair(("FD106",), f"one softmax output unit per class ({classes}) with {loss}", "changes-intent",
+                     tuple(changes), f"# layer {layer}: keras.layers.Dense({classes}, activation='softmax')\n"
+                     f"model.compile(loss='{loss}', ...)")
+        return
     summary = finding.fix.summary.lower() if finding.fix else ""
     if "sparse loss" in summary:
         loss = "sparse_categorical_crossentropy"
@@ -271,6 +288,16 @@ def _label_encoding(finding: Finding, state: RunState) -> Iterable[Repair]:
         return
     yield Repair(("FD106",), f"{loss}, which fits these labels", "changes-intent",
                  (Change("compile", "loss", {"name": loss}),), f"model.compile(loss='{loss}', ...)")
+
+
+def _class_count(evidence: dict[str, Any]) -> int | None:
+    """How many classes the labels name as ids 0..max, or None for labels that are not
+    non-negative integers."""
+    low, high, values = evidence.get("label_min"), evidence.get("label_max"), evidence.get("label_values")
+    if low is None or high is None or low < 0:
+        return None
+    integer = all(float(v).is_integer() for v in (values or (low, high)))
+    return int(high) + 1 if integer else None
 
 
 @planner("FD108")

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from fitdoctor.config import Settings
+from fitdoctor.data import SAMPLE_CAP, Batch
 from fitdoctor.engine import RunState
 from fitdoctor.findings import Finding
 from fitdoctor.repairs.executors import Executor, executor as make_executor
@@ -34,7 +35,26 @@ def _task(state: RunState) -> str:
 
     sample = state.program.data.sample
     targets = np.asarray(keras.tree.flatten(sample.y)[0])
-    return task_of(profile(targets, state.program.losses[0]).kind)
+    loss = state.program.losses[0]
+    kind = profile(targets, loss).kind
+    # Class ids under a classification loss that cannot take them (ids 0..2 under binary
+    # cross-entropy, FD106) are still classes: a repair of the encoding is scored on them.
+    if kind == "regression" and loss.is_classification and np.issubdtype(targets.dtype, np.number):
+        finite = targets[np.isfinite(targets)]
+        if finite.size and bool(np.all(finite >= 0)) and bool(np.all(finite == np.round(finite))):
+            return "classification"
+    return task_of(kind)
+
+
+def _score_sample(state: RunState) -> Batch | None:
+    """The samples a repair is scored on: the run's training sample, or, when validation_split
+    holds the last samples of the arrays back, a sample of all of them. A split that keeps
+    classes from training (FD108) leaves the training part perfectly learnable; what the
+    repair changes shows only on the samples the split took away."""
+    arguments, sample = state.program.fit_kwargs, state.run.probe
+    if sample is None or not arguments.get("validation_split") or state.program.data.kind != "arrays":
+        return sample
+    return Batch(arguments.get("x"), arguments.get("y"), arguments.get("sample_weight")).spread(SAMPLE_CAP)
 
 
 def _goal(goal: str | None, baseline: Outcome) -> Goal:
@@ -92,7 +112,7 @@ def repair_script(script: Path, args: list[str], settings: Settings, *, goal: st
     trained = not settings.preflight_only and settings.stop_on is None
     with tempfile.TemporaryDirectory(prefix="fitdoctor-repair-") as folder:
         for index, (state, candidates, unfixable) in enumerate(plans):
-            run, sample = state.run, state.run.probe
+            run, sample = state.run, _score_sample(state)
             run.repair_notes = {"unfixable": [{"code": f.code, "title": f.title,
                                                "advice": f.fix.summary if f.fix else None} for f in unfixable]}
             if sample is None:

@@ -31,6 +31,7 @@ MIN_TIME = 240.0
 def _task(state: RunState) -> str:
     import keras
 
+    from fitdoctor.checks.data.label_encoding import Labels
     from fitdoctor.checks.targets import profile
 
     sample = state.program.data.sample
@@ -40,8 +41,8 @@ def _task(state: RunState) -> str:
     # Class ids under a classification loss that cannot take them (ids 0..2 under binary
     # cross-entropy, FD106) are still classes: a repair of the encoding is scored on them.
     if kind == "regression" and loss.is_classification and np.issubdtype(targets.dtype, np.number):
-        finite = targets[np.isfinite(targets)]
-        if finite.size and bool(np.all(finite >= 0)) and bool(np.all(finite == np.round(finite))):
+        labels = Labels.measure(targets)
+        if labels is not None and labels.integer and labels.minimum >= 0:
             return "classification"
     return task_of(kind)
 

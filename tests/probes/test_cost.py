@@ -9,6 +9,7 @@ from fitdoctor.checks import context as context_module
 from fitdoctor.probes.cost import (
     FLOOR_SECONDS,
     RUN_FLOOR_SECONDS,
+    RUN_SHARE,
     TIME_SCALE_VARIABLE,
     Allowance,
     PassCost,
@@ -57,11 +58,25 @@ def test_cheap_samples_are_kept_and_costly_ones_shortened_with_a_note():
 
 
 def test_short_runs_draw_from_one_pool():
-    allowance = Allowance.of(PassCost(0.0, 0.01), batch_size=32, steps_per_epoch=4)
+    allowance = Allowance.of(PassCost(0.0, 0.001), batch_size=32, steps_per_epoch=4)
     assert allowance.afford_run(8)
     allowance.spent_on_run(allowance.run_seconds - 0.1, step_seconds=0.05)
     assert allowance.run_step_seconds == 0.05
     assert not allowance.afford_run(8)  # 12 steps of 0.05 s > the 0.1 s left
+
+
+def test_a_large_model_with_slow_steps_gets_no_short_run_floor_beyond_the_budget():
+    cheap = Allowance.of(PassCost(0.0, 1e-4), batch_size=32, steps_per_epoch=4, parameters=10**8)
+    assert cheap.run_seconds == RUN_FLOOR_SECONDS > cheap.seconds
+    # A slow eager pass of a small model (an LSTM on JAX) keeps the floor: compiled, it is fast.
+    small = Allowance.of(PassCost(0.0, 0.07), batch_size=32, steps_per_epoch=4, parameters=5_000)
+    assert small.run_seconds == RUN_FLOOR_SECONDS
+    # 0.4 s a step and 4 steps an epoch (a 38M-parameter CNN on 100 images): the floor alone
+    # would be twice pre-flight's whole budget.
+    slow = Allowance.of(PassCost(0.0, 0.0125), batch_size=32, steps_per_epoch=4, parameters=38 * 10**6)
+    assert slow.seconds == FLOOR_SECONDS
+    assert slow.run_seconds == pytest.approx(RUN_SHARE * FLOOR_SECONDS)
+    assert not slow.afford_run(8)  # 12 steps of 0.4 s
 
 
 def _model(optimizer="adam"):

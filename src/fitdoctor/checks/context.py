@@ -106,7 +106,8 @@ class PreflightContext:
             passes = pass_cost(self.model, self.sample, self.host_weights)
         except Unsupported:
             passes = PassCost(0.0, 0.0)  # nothing differentiable to measure, nor to shorten
-        return Allowance.of(passes, batch_size, self.program.data.steps_per_epoch)
+        return Allowance.of(passes, batch_size, self.program.data.steps_per_epoch,
+                            sum(int(np.size(w)) for w in self.host_weights))
 
     def _sized(self, name: str, wanted: int, share: float, forward_only: bool = False) -> int:
         count = self.allowance.samples(name, min(wanted, self.sample.size), share,

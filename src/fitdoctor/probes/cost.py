@@ -27,10 +27,16 @@ TIME_SCALE_VARIABLE = "FITDOCTOR_TIME_SCALE"
 # What pre-flight may spend when an epoch of the user's run is shorter than this.
 FLOOR_SECONDS = 5.0
 # Short runs may spend RUN_SHARE of the budget, and at least RUN_FLOOR_SECONDS: a small
-# model's short runs (compiled steps of a millisecond or two) were always bounded by their
-# own time limits, which keep them to a few seconds.
+# model's short runs (compiled steps of a millisecond or two) are bounded by their own
+# clocks, which keep them to a few seconds. The eager pass that the estimate times can cost
+# far more than a compiled step (a small LSTM on JAX: 2.3 s eager), so a slow pass alone does
+# not withhold the floor; a slow pass of a model of more than LARGE_PARAMETERS weights does:
+# its step is arithmetic, which compiling does not make cheaper, and the floor alone was twice
+# the whole budget of a 38M-parameter CNN whose step costs 0.4 s (pre-flight 5.6x its epoch).
 RUN_SHARE = 0.5
 RUN_FLOOR_SECONDS = 10.0
+CHEAP_STEP_SECONDS = 0.05
+LARGE_PARAMETERS = 1_000_000
 # A pass is timed on this many samples first (each size twice, the faster kept: the first
 # pass on a shape pays one-off set-up, JAX compiles every primitive on first use).
 TIMED_SAMPLES = 16
@@ -82,12 +88,16 @@ class Allowance:
     shortened: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, passes: PassCost, batch_size: int, steps_per_epoch: int | None) -> "Allowance":
+    def of(cls, passes: PassCost, batch_size: int, steps_per_epoch: int | None,
+           parameters: int = 0) -> "Allowance":
         batch_size = max(1, batch_size)
         epoch = passes.seconds(batch_size) * steps_per_epoch if steps_per_epoch else 0.0
         scale = time_scale()
         seconds = max(FLOOR_SECONDS * scale, epoch)
-        return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS * scale, RUN_SHARE * seconds))
+        runs = RUN_SHARE * seconds
+        if passes.seconds(batch_size) <= CHEAP_STEP_SECONDS * scale or parameters <= LARGE_PARAMETERS:
+            runs = max(RUN_FLOOR_SECONDS * scale, runs)
+        return cls(seconds, passes, batch_size, runs)
 
     @property
     def step_seconds(self) -> float:

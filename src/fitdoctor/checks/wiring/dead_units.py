@@ -30,13 +30,15 @@ TRAINS_ANYWAY = 0.5
 
 def _zero_derivative(name: str, output: np.ndarray) -> np.ndarray | None:
     """Where the activation's derivative is (numerically) zero, from its output values."""
-    out = output.astype(np.float64)
+    # Thresholds compare exactly in the output's own dtype; a float64 copy of a large
+    # convolution's outputs costs seconds and is needed only for the products below.
     if name == "relu":
-        return out <= 0.0
+        return output <= 0.0
     if name == "relu6":
-        return (out <= 0.0) | (out >= 6.0)
+        return (output <= 0.0) | (output >= 6.0)
     if name == "hard_sigmoid":
-        return (out <= 0.0) | (out >= 1.0)
+        return (output <= 0.0) | (output >= 1.0)
+    out = output.astype(np.float64)
     if name == "sigmoid":
         return out * (1.0 - out) < SATURATED_DERIVATIVE
     if name == "tanh":

@@ -47,6 +47,15 @@ class ShortRun:
             return -math.inf
         return 1.0 - self.final / self.initial
 
+    def recent_loss(self, steps: int | None = None) -> float:
+        """The mean mini-batch loss over the last quarter of the first `steps` steps (all of
+        them by default): where the run has got to, without the swings of momentum or noise
+        that its final loss, one evaluation at one step, can land on."""
+        losses = self.losses[:steps]
+        if not losses:
+            return math.nan
+        return float(np.mean(losses[-max(1, len(losses) // 4):]))
+
 
 def minibatches(sample: Batch, batch_size: int, count: int, seed: int = 0) -> list[Batch]:
     """Up to `count` disjoint mini-batches of a private permutation of the sample, as a

@@ -18,6 +18,10 @@ GOOD_PROGRESS = 0.5
 # that the user's rate overshoots; a run that removes no more than STUCK_PROGRESS, or ends
 # at STUCK_RATIO times the better rate's loss, is stuck (an error, not a slowdown).
 BETTER_BY = 0.3
+# The smaller rate must also be ahead over the last quarter of the steps both runs made, by
+# this share of the starting loss: a momentum run's loss swings (measured: from 0.2 to 2.2 of
+# a starting 1.0 within ten steps), so one evaluation at its last step can land on a peak.
+AHEAD_BY = BETTER_BY / 2
 STUCK_PROGRESS = 0.05
 STUCK_RATIO = 2.0
 # The range test starts a decade below the user's rate and steps down by sqrt(10).
@@ -121,7 +125,8 @@ class LearningRateTooHigh(Check):
             return
         tried = self._range_test(context, user)
         better = [(rate, run) for rate, run in tried
-                  if not run.diverged and run.progress >= max(user.progress, 0.0) + BETTER_BY]
+                  if not run.diverged and run.progress >= max(user.progress, 0.0) + BETTER_BY
+                  and _ahead(run, user)]
         if not user.diverged and not better:
             return
         best = max(better, key=lambda item: item[1].progress) if better else None
@@ -184,6 +189,16 @@ class LearningRateTooHigh(Check):
                 break
             rate /= RANGE_FACTOR
         return tried
+
+
+def _ahead(run: ShortRun, user: ShortRun) -> bool:
+    """Whether `run` is ahead of the user's run over the last steps both made (their
+    mini-batches come in the same order), not only at its final evaluation."""
+    steps = min(run.steps, user.steps)
+    theirs = user.recent_loss(steps)
+    if not math.isfinite(theirs):
+        return True
+    return theirs - run.recent_loss(steps) >= AHEAD_BY * user.initial
 
 
 def _finite(value: float) -> float | None:

@@ -74,6 +74,23 @@ def test_a_trial_that_runs_too_long_is_reported_as_timed_out(ray_instance, sampl
         assert time.perf_counter() - began < 120, executor.name
 
 
+def test_local_trials_side_by_side_share_the_cores(sample_path, tmp_path, monkeypatch):
+    script = tmp_path / "threads.py"
+    script.write_text("import os\nprint('threads', os.environ.get('OMP_NUM_THREADS'))\n")
+    specs = [TrialSpec(str(script), [], [], sample_path, "regression") for _ in range(2)]
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+
+    local = LocalExecutor(jobs=2).run(specs, timeout=60)
+    alone = LocalExecutor(jobs=2).run(specs[:1], timeout=60)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    chosen = LocalExecutor(jobs=2).run(specs, timeout=60)
+
+    assert all("threads 4" in result.output for result in local), [r.output for r in local]
+    assert "threads 8" in alone[0].output, alone[0].output
+    assert all("threads 3" in result.output for result in chosen), [r.output for r in chosen]
+
+
 def test_ray_ships_the_script_folder_to_the_task(ray_instance, tmp_path):
     folder = tmp_path / "project"
     folder.mkdir()

@@ -129,3 +129,41 @@ def test_short_run_records_each_steps_gradient_norm():
     assert run.losses == pytest.approx([9.0, 5.76], rel=1e-5)
     assert run.gradient_norms == pytest.approx([6.0, 4.8], rel=1e-5)
     assert model.get_weights()[0][0, 0] == 3.0
+
+
+def _stateful_model():
+    keras.utils.set_random_seed(4)
+    model = keras.Sequential([keras.Input(batch_shape=(5, 3, 2)), keras.layers.LSTM(4, stateful=True),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model(np.ones((5, 3, 2), "float32"))  # a state of its own, as after some batches of fit()
+    return model
+
+
+def test_a_model_of_fixed_batch_size_is_probed_in_passes_of_its_size():
+    from fitdoctor.probes.activations import record_layers
+
+    model = _stateful_model()
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((12, 3, 2)).astype("float32")
+    y = rng.standard_normal((12, 1)).astype("float32")
+    state = [keras.ops.convert_to_numpy(v.value).copy() for v in model.non_trainable_variables]
+    trainable = [v.value for v in model.trainable_variables]
+    non_trainable = [v.value for v in model.non_trainable_variables]
+    # Three passes of 5 samples from the same state, the last filled up from the first samples.
+    expected = np.concatenate([
+        keras.ops.convert_to_numpy(model.stateless_call(trainable, non_trainable, x[np.arange(s, s + 5) % 12])[0])
+        for s in (0, 5, 10)])[:12]
+
+    probe = LossProbe(model, Batch(x, y), training=False)
+    value, grads = probe.value_and_grad()
+    records = record_layers(model, x)
+
+    np.testing.assert_allclose(np.asarray(probe.predictions), expected, atol=1e-6)
+    assert value == pytest.approx(float(np.mean((expected - y) ** 2)), rel=1e-5)
+    assert all(np.isfinite(g).all() for g in grads) and all(np.abs(g).max() > 0 for g in grads)
+    lstm = [record for record in records if isinstance(record.layer, keras.layers.LSTM)]
+    assert len(lstm) == 1 and lstm[0].output_leaves[0].shape == (12, 4)
+    assert lstm[0].input_shapes[0] == 12
+    assert all(np.array_equal(before, keras.ops.convert_to_numpy(v.value))
+               for before, v in zip(state, model.non_trainable_variables))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from fitdoctor.probes.loss import stateless_forward
+from fitdoctor.probes.loss import fixed_batch_chunks, stateless_forward
 
 
 @dataclass
@@ -89,4 +89,35 @@ def record_layers(model: Any, x: Any, training: bool = False) -> list[LayerRecor
     finally:
         for layer in shadowed:
             del layer.call
-    return records
+    chunks = fixed_batch_chunks(model, tensors)
+    return records if chunks is None else _joined(records, len(chunks), len(chunks[0]),
+                                                  int(keras.tree.flatten(tensors)[0].shape[0]))
+
+
+def _joined(records: list[LayerRecord], passes: int, size: int, count: int) -> list[LayerRecord]:
+    """The records of a model of fixed batch size `size` that took `count` samples in
+    `passes` passes (probes/loss.py), joined into one record per call with `count` rows."""
+    import keras
+
+    calls = len(records) // passes
+    if calls * passes != len(records):  # the passes called different layers: keep the first's
+        return records[:max(calls, 1)]
+
+    def rows(*parts: Any) -> Any:
+        if any(np.ndim(part) == 0 or np.shape(part)[0] != size for part in parts):
+            return parts[0]
+        return np.concatenate(parts, axis=0)[:count]
+
+    def shape(value: Any) -> Any:
+        return (count, *value[1:]) if value and value[0] == size else value
+
+    joined = []
+    for index in range(calls):
+        group = records[index::calls]
+        first = group[0]
+        joined.append(LayerRecord(
+            first.layer,
+            None if first.input_shapes is None else keras.tree.map_shape_structure(shape, first.input_shapes),
+            keras.tree.map_structure(rows, *[record.output for record in group]),
+        ))
+    return joined

@@ -162,10 +162,16 @@ def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:
     mostly fixed overhead, which a line through two nearby sizes cannot tell from noise).
     Free when there is nothing to differentiate or the model or its loss fails (other
     checks say why)."""
+    from fitdoctor.probes.loss import fixed_batch_size
+
     few = min(TIMED_SAMPLES, batch.size)
     if not params or few < 1:
         return PassCost(0.0, 0.0)
+    size = fixed_batch_size(model)
     try:
+        if size is not None:
+            # Any number of samples costs passes of this size (probes/loss.py): time one.
+            return PassCost(0.0, _fastest(model, batch.take(min(size, batch.size)), params) / size)
         first = _fastest(model, batch.take(few), params)
         many = min(batch.size, int(few * SLOW_SECONDS / max(first, 1e-9)))
         if first > SLOW_SECONDS or many <= few:

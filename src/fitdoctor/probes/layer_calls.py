@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from fitdoctor.probes.loss import stateless_forward
+from fitdoctor.probes.loss import fixed_batch_chunks, stateless_forward
 
 
 @dataclass(eq=False)
@@ -53,7 +53,9 @@ def record_layer_calls(model: Any, x: Any, training: bool = False) -> list[Layer
                           [v.value for v in model.non_trainable_variables], tensors, training=training)
     finally:
         layer_class.__call__ = original
-    return calls
+    # A model of fixed batch size makes the same calls once per pass (probes/loss.py).
+    passes = len(fixed_batch_chunks(model, tensors) or [calls])
+    return calls[:len(calls) // passes] if len(calls) % passes == 0 else calls
 
 
 def forward_outputs(model: Any, x: Any) -> list[np.ndarray]:

@@ -19,9 +19,68 @@ from fitdoctor.probes import backends
 def stateless_forward(model: Any, trainable: list[Any], non_trainable: list[Any], x: Any,
                       training: bool, return_losses: bool = False) -> tuple[Any, ...]:
     """`model.stateless_call`, passing `training` only to a `call` that accepts it (as
-    `Layer.__call__` does)."""
+    `Layer.__call__` does). A model whose inputs fix the batch size (`batch_shape=`, which a
+    stateful RNN needs: its state holds one row per sample of a batch) takes any other number
+    of samples in passes of its own size, each from the same state (see `fixed_batch_chunks`);
+    the outputs are those of the samples in order, the state and the losses the first pass's."""
+    import keras
+
     kwargs = {"training": training} if getattr(model, "_call_has_training_arg", True) else {}
-    return model.stateless_call(trainable, non_trainable, x, return_losses=return_losses, **kwargs)
+    chunks = fixed_batch_chunks(model, x)
+    if chunks is None:
+        return model.stateless_call(trainable, non_trainable, x, return_losses=return_losses, **kwargs)
+    passes = [model.stateless_call(trainable, non_trainable,
+                                   keras.tree.map_structure(lambda t: keras.ops.take(t, rows, axis=0), x),
+                                   return_losses=return_losses, **kwargs)
+              for rows in chunks]
+    count = _samples(x)
+    outputs = keras.tree.map_structure(lambda *parts: _joined_rows(parts, count),
+                                       *[result[0] for result in passes])
+    return (outputs, *passes[0][1:])
+
+
+def _joined_rows(parts: tuple[Any, ...], count: int) -> Any:
+    """The first `count` rows of `parts` one after the other, with the logits that Keras on
+    TensorFlow keeps beneath a sigmoid or softmax output (its losses compute from them) joined
+    the same way."""
+    import keras
+
+    joined = keras.ops.concatenate(parts, axis=0)[:count]
+    logits = [getattr(part, "_keras_logits", None) for part in parts]
+    if all(value is not None for value in logits):
+        try:
+            joined._keras_logits = keras.ops.concatenate(logits, axis=0)[:count]
+        except AttributeError:  # a tensor type that takes no attributes
+            pass
+    return joined
+
+
+def fixed_batch_size(model: Any) -> int | None:
+    """The batch size the model's inputs declare, or None when they leave it open."""
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):  # a subclassed model declares none
+        return None
+    sizes = {tensor.shape[0] for tensor in inputs or []}
+    return sizes.pop() if len(sizes) == 1 and None not in sizes else None
+
+
+def fixed_batch_chunks(model: Any, x: Any) -> list[np.ndarray] | None:
+    """The rows of `x` for each pass of a model of fixed batch size, or None when `x` already
+    has that size (or the model takes any): consecutive runs of that many samples, the last
+    filled up from the first samples again."""
+    size = fixed_batch_size(model)
+    count = _samples(x)
+    if size is None or count in (None, size):
+        return None
+    return [np.arange(start, start + size) % count for start in range(0, count, size)]
+
+
+def _samples(x: Any) -> int | None:
+    import keras
+
+    leaves = keras.tree.flatten(x)
+    return int(leaves[0].shape[0]) if leaves and leaves[0].shape and leaves[0].shape[0] is not None else None
 
 
 def stateless_loss(model: Any, trainable: list[Any], non_trainable: list[Any], metrics: list[Any],

@@ -15,6 +15,7 @@ from fitdoctor.checks.model_graph import output_layers
 from fitdoctor.checks.optimisation.symmetric_initialisation import symmetric_layers
 from fitdoctor.checks.targets import profile
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.loss import stateless_forward
 
 # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs.
 EPSILON = 1e-7
@@ -401,8 +402,8 @@ def _outputs(context: PreflightContext, x: Any = None, trainable: list | None = 
         x = keras.tree.map_structure(keras.ops.convert_to_tensor, context.loss_probe.batch.x)
     if trainable is None:
         trainable = [v.value for v in model.trainable_variables]
-    outputs, _ = model.stateless_call(trainable, [v.value for v in model.non_trainable_variables],
-                                      x, training=False)
+    outputs, _ = stateless_forward(model, trainable, [v.value for v in model.non_trainable_variables],
+                                   x, training=False)
     return [np.asarray(keras.ops.convert_to_numpy(o), dtype=np.float64)
             for o in keras.tree.flatten(outputs)]
 

@@ -6,8 +6,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 if os.environ.get("KERAS_BACKEND") == "torch":
     # Eager PyTorch steps are slower than compiled ones, so wall-clock-bounded probes could run
     # out of time under load and whether a bad fixture fired depended on it (before the thread
-    # limit above, the IRNN fixture's steps took 4x as long inside pytest). The suite tests
-    # what the checks judge, not speed.
+    # limit of `_share_cores`, the IRNN fixture's steps took 4x as long inside pytest). The
+    # suite tests what the checks judge, not speed.
     os.environ.setdefault("FITDOCTOR_TIME_SCALE", "4")
 
 import pytest  # noqa: E402

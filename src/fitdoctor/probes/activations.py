@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from fitdoctor.probes.loss import fixed_batch_chunks, stateless_forward
+from fitdoctor.probes.loss import fixed_batch_chunks, sample_count, stateless_forward
 
 
 @dataclass
@@ -90,8 +90,7 @@ def record_layers(model: Any, x: Any, training: bool = False) -> list[LayerRecor
         for layer in shadowed:
             del layer.call
     chunks = fixed_batch_chunks(model, tensors)
-    return records if chunks is None else _joined(records, len(chunks), len(chunks[0]),
-                                                  int(keras.tree.flatten(tensors)[0].shape[0]))
+    return records if chunks is None else _joined(records, len(chunks), len(chunks[0]), sample_count(tensors))
 
 
 def _joined(records: list[LayerRecord], passes: int, size: int, count: int) -> list[LayerRecord]:

@@ -54,7 +54,8 @@ def record_layer_calls(model: Any, x: Any, training: bool = False) -> list[Layer
     finally:
         layer_class.__call__ = original
     # A model of fixed batch size makes the same calls once per pass (probes/loss.py).
-    passes = len(fixed_batch_chunks(model, tensors) or [calls])
+    chunks = fixed_batch_chunks(model, tensors)
+    passes = len(chunks) if chunks else 1
     return calls[:len(calls) // passes] if len(calls) % passes == 0 else calls
 
 

@@ -33,7 +33,7 @@ def stateless_forward(model: Any, trainable: list[Any], non_trainable: list[Any]
                                    keras.tree.map_structure(lambda t: keras.ops.take(t, rows, axis=0), x),
                                    return_losses=return_losses, **kwargs)
               for rows in chunks]
-    count = _samples(x)
+    count = sample_count(x)
     outputs = keras.tree.map_structure(lambda *parts: _joined_rows(parts, count),
                                        *[result[0] for result in passes])
     return (outputs, *passes[0][1:])
@@ -70,13 +70,14 @@ def fixed_batch_chunks(model: Any, x: Any) -> list[np.ndarray] | None:
     has that size (or the model takes any): consecutive runs of that many samples, the last
     filled up from the first samples again."""
     size = fixed_batch_size(model)
-    count = _samples(x)
+    count = sample_count(x)
     if size is None or count in (None, size):
         return None
     return [np.arange(start, start + size) % count for start in range(0, count, size)]
 
 
-def _samples(x: Any) -> int | None:
+def sample_count(x: Any) -> int | None:
+    """The number of samples in `x` (its first leaf's leading axis), None when unknown."""
     import keras
 
     leaves = keras.tree.flatten(x)

@@ -74,8 +74,8 @@ class LocalExecutor:
     """Trials as subprocesses of this machine, `jobs` at a time, each with its share of the
     cores: PyTorch (OpenMP) otherwise gives every trial all of them and the trials' threads
     wait on each other (measured on 2 cores: two processes diagnosing torch programs side by
-    side took 3.6x as long with OpenMP's default as with one thread each). Ray sets the variable to a task's CPUs (one) itself
-    where the cluster's environment leaves it unset."""
+    side took 3.6x as long with OpenMP's default as with one thread each). Ray sets the
+    variable to a task's CPUs (one) itself where the cluster's environment leaves it unset."""
 
     name = "local"
 

@@ -102,6 +102,8 @@ class Session:
         for state in self._states.values():
             state.program.budget.predicted_repeats = 1
             engine.rejudge_budget(state, self.settings)
+            if state.run.history.epochs:
+                engine.judge_after_training(state, self.settings)
         for run in self._runs.values():
             if run.pending_final is not None:
                 try:

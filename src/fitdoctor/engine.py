@@ -201,6 +201,19 @@ def _rejudge_budget(state: RunState, settings: Settings) -> list[Finding]:
     return [f for f in fresh if f.code not in before]
 
 
+def judge_after_training(state: RunState, settings: Settings) -> None:
+    """Judge again the checks that need the training's outcome, replacing their pre-flight
+    findings."""
+    checks = [c for c in preflight_checks() if c.judged_after_training and settings.wants(c.code)]
+    if not checks:
+        return
+    state.context.trained = True
+    codes = {c.code for c in checks}
+    with rng.preserved():
+        fresh = [f for check in checks for f in _run_check(check, state)]
+    state.run.findings = [f for f in state.run.findings if f.code not in codes] + fresh
+
+
 def judge_symptoms(run: Run, settings: Settings, final: bool) -> list[Finding]:
     """Symptoms of the run's loss history not reported yet; adds them to the run."""
     known = {f.code for f in run.findings}

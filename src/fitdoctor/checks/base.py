@@ -27,6 +27,8 @@ class Check:
     needs: ClassVar[str] = "the model and a sample batch"
     # Judged again when a later fit() call grows the run's budget.
     depends_on_budget: ClassVar[bool] = False
+    # Judged again once the run's training has ended (`context.trained`), on the trained model.
+    judged_after_training: ClassVar[bool] = False
     # Causes that, when reported at warning or above, already explain what this check would
     # measure: it then runs last and is skipped.
     yields_to: ClassVar[tuple[str, ...]] = ()

@@ -72,6 +72,9 @@ class PreflightContext:
         # What was shortened among the measurements the current check used (engine.py puts
         # it in that check's evidence).
         self.used_shortened: dict[str, str] = {}
+        # Set once the run's training has ended: checks that judge the outcome then look at
+        # the trained model.
+        self.trained = False
 
     @property
     def model(self) -> Any:

@@ -21,6 +21,12 @@ WARNING_SHARE = 0.20  # e.g. 1 : 33 and rarer
 # With many classes every class is a small share of the whole, so the rarest class is judged
 # against the most frequent one instead.
 MULTICLASS_WARNING_RATIO = 50.0
+# Among many classes a rare one costs the loss little whether it is learned or not, so that
+# is measured once training has ended: a warning when the trained model predicts the class
+# for fewer than this share of its own training samples.
+LEARNED_RECALL = 0.5
+# Rare-class training samples the trained model is asked about.
+OUTCOME_SAMPLES = 256
 
 
 def binary_entropy(p: float) -> float:
@@ -36,7 +42,13 @@ class ClassImbalance(Check):
         A classification target whose rarest class is so rare that predicting the class prior
         for every input already reaches a low loss. Class counts come from all training
         targets when they are arrays, else from the batches sampled. Class or sample weights
-        passed to fit are taken into account.
+        passed to fit are taken into account. With two classes the judgement is made before
+        training: the constant is then the loss's minimum for every input. Among more classes
+        a rare one hardly moves the loss either way, and a well-separated class is learned
+        from a few samples, so the warning waits for the outcome: when training has ended,
+        the trained model is asked about the rare class's own training samples (inputs given
+        as arrays), and only if it predicts the class for fewer than half of them is it a
+        warning; before that, or when it learned them, the observation is `info`.
 
     Why it breaks training:
         With 1 positive in 512, predicting "never" costs binary cross-entropy 0.014 against
@@ -57,6 +69,7 @@ class ClassImbalance(Check):
 
     code = "FD104"
     needs = "classification targets"
+    judged_after_training = True
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         program = context.program
@@ -88,22 +101,74 @@ class ClassImbalance(Check):
                 continue
             if not binary and weighted_ratio < MULTICLASS_WARNING_RATIO:
                 continue
-            severity = Severity.ERROR if constant_share < ERROR_SHARE and binary else Severity.WARNING
             samples = int(sum(counts.values()))
             prior = counts[rarest] / samples
             balanced = {int(c): round(samples / (len(counts) * n), 3) for c, n in sorted(counts.items())}
+            outcome = {} if binary else _rare_class_outcome(context, np.asarray(y), target.kind, index, rarest)
+            recall = outcome.get("rare_class_recall_after_training")
+            if binary:
+                severity = Severity.ERROR if constant_share < ERROR_SHARE else Severity.WARNING
+                consequence = "the constant is a deep minimum and the rare class's gradient is swamped by the others'."
+            elif recall is not None:
+                severity = Severity.WARNING if recall < LEARNED_RECALL else Severity.INFO
+                consequence = (f"after training, the model predicts class {rarest} for "
+                               f"{outcome['rare_class_predicted']} of {outcome['rare_class_asked']} of its own "
+                               f"training samples (mean probability {outcome['rare_class_mean_probability']:.3g})"
+                               + ("; its gradient was swamped by the others'." if severity == Severity.WARNING
+                                  else ": it was learned all the same."))
+            else:
+                severity = Severity.INFO
+                consequence = ("among many classes a rare one changes the loss little; whether the model "
+                               "learns it is judged when training ends.")
             yield Finding(
                 self.code, severity,
                 f"Class {rarest} is {counts[rarest]} of {samples} samples (1 : {ratio:.0f})",
                 f"Predicting the prior {prior:.3g} for every input already gives binary "
                 f"cross-entropy {binary_entropy(prior):.3g} (MSE {prior * (1 - prior):.3g}), "
-                f"{constant_share:.0%} of an uninformed prediction's loss: the constant is a "
-                f"deep minimum and the rare class's gradient is swamped by the others'.",
+                f"{constant_share:.0%} of an uninformed prediction's loss: {consequence}",
                 {"class_counts": {int(c): int(n) for c, n in sorted(counts.items())},
                  "rarest_class": int(rarest), "imbalance_ratio": ratio,
                  "constant_prediction_loss_share": constant_share,
-                 "class_weight_applied": bool(weights), "samples": samples},
+                 "class_weight_applied": bool(weights), "samples": samples, **outcome},
                 {"output": index} if len(leaves) > 1 else {},
                 Fix("Weight the classes so each contributes equally to the loss",
                     f"model.fit(..., class_weight={balanced})", "changes-intent"),
+                detected_at="end of training" if outcome else "preflight",
             )
+
+
+def _rare_class_outcome(context: PreflightContext, y: np.ndarray, kind: str, output: int,
+                        rarest: int) -> dict:
+    """What the trained model predicts for up to OUTCOME_SAMPLES of the rare class's training
+    samples: empty before training, or when the inputs are not arrays or a sample's target
+    is not one class (segmentation)."""
+    import keras
+
+    from fitdoctor.probes.loss import stateless_forward
+
+    x = context.program.data.fit_x
+    if not context.trained or x is None or len(y) == 0:
+        return {}
+    if kind == "sparse" and y.size == len(y):
+        classes = y.reshape(-1).astype(np.int64)
+    elif kind == "onehot" and y.ndim == 2:
+        classes = y.argmax(axis=1)
+    else:
+        return {}
+    rows = np.flatnonzero(classes == rarest)[:OUTCOME_SAMPLES]
+    if not len(rows):
+        return {}
+    model = context.model
+    inputs = keras.tree.map_structure(lambda a: np.asarray(a)[rows], x)
+    outputs, _ = stateless_forward(model, [v.value for v in model.trainable_variables],
+                                   [v.value for v in model.non_trainable_variables], inputs, training=False)
+    predicted = keras.ops.convert_to_numpy(keras.tree.flatten(outputs)[output]).reshape(len(rows), -1)
+    if predicted.shape[1] <= rarest:
+        return {}
+    if predicted.min() < 0 or not np.allclose(predicted.sum(axis=1), 1.0, atol=1e-3):  # logits
+        predicted = np.exp(predicted - predicted.max(axis=1, keepdims=True))
+        predicted = predicted / predicted.sum(axis=1, keepdims=True)
+    hits = int(np.sum(predicted.argmax(axis=1) == rarest))
+    return {"rare_class_asked": int(len(rows)), "rare_class_predicted": hits,
+            "rare_class_recall_after_training": hits / len(rows),
+            "rare_class_mean_probability": float(predicted[:, rarest].mean())}

@@ -39,6 +39,16 @@ def stateless_forward(model: Any, trainable: list[Any], non_trainable: list[Any]
     return (outputs, *passes[0][1:])
 
 
+def predict_now(model: Any, x: Any) -> list[np.ndarray]:
+    """The model's outputs for `x` at its current weights, in inference mode, as host arrays
+    (one per output), through a stateless call: the model's state is left as it was."""
+    import keras
+
+    outputs, _ = stateless_forward(model, [v.value for v in model.trainable_variables],
+                                   [v.value for v in model.non_trainable_variables], x, training=False)
+    return [np.asarray(keras.ops.convert_to_numpy(leaf)) for leaf in keras.tree.flatten(outputs)]
+
+
 def _joined_rows(parts: tuple[Any, ...], count: int) -> Any:
     """The first `count` rows of `parts` one after the other, with the logits that Keras on
     TensorFlow keeps beneath a sigmoid or softmax output (its losses compute from them) joined

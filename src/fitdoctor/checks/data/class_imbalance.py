@@ -144,7 +144,7 @@ def _rare_class_outcome(context: PreflightContext, y: np.ndarray, kind: str, out
     is not one class (segmentation)."""
     import keras
 
-    from fitdoctor.probes.loss import stateless_forward
+    from fitdoctor.probes.loss import predict_now
 
     x = context.program.data.fit_x
     if not context.trained or x is None or len(y) == 0:
@@ -158,11 +158,8 @@ def _rare_class_outcome(context: PreflightContext, y: np.ndarray, kind: str, out
     rows = np.flatnonzero(classes == rarest)[:OUTCOME_SAMPLES]
     if not len(rows):
         return {}
-    model = context.model
     inputs = keras.tree.map_structure(lambda a: np.asarray(a)[rows], x)
-    outputs, _ = stateless_forward(model, [v.value for v in model.trainable_variables],
-                                   [v.value for v in model.non_trainable_variables], inputs, training=False)
-    predicted = keras.ops.convert_to_numpy(keras.tree.flatten(outputs)[output]).reshape(len(rows), -1)
+    predicted = predict_now(context.model, inputs)[output].reshape(len(rows), -1)
     if predicted.shape[1] <= rarest:
         return {}
     if predicted.min() < 0 or not np.allclose(predicted.sum(axis=1), 1.0, atol=1e-3):  # logits

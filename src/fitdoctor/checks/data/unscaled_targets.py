@@ -16,6 +16,9 @@ from fitdoctor.findings import Finding, Fix, Severity
 # initialised model outputs, leave the output layer a long way to grow.
 WARNING_RMS = 10.0
 WARNING_RATIO = 10.0
+# Once training has ended: a model that explains this share of the targets' variance on the
+# training sample has learned the relation in spite of their scale.
+FITTED_R2 = 0.5
 
 
 @register
@@ -25,6 +28,9 @@ class UnscaledTargets(Check):
         Regression targets far from unit scale (root-mean-square above 10) that are also at
         least ten times larger than what the freshly initialised model predicts, so the output
         layer has to grow its weights by that factor before the loss says anything useful.
+        Judged again when training has ended: if the trained model explains at least half
+        of the targets' variance on the training sample (R^2 >= 0.5), the scale cost this
+        run nothing that matters and the finding becomes `info`.
 
     Why it breaks training:
         The loss and its gradients scale with the square of the targets: a learning rate
@@ -46,6 +52,7 @@ class UnscaledTargets(Check):
 
     code = "FD103"
     needs = "regression targets and a forward pass"
+    judged_after_training = True
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         for index, (y_true, y_pred) in enumerate(zip(context.targets, context.predictions)):
@@ -63,19 +70,43 @@ class UnscaledTargets(Check):
             ratio = target_rms / max(output_rms, 1e-12)
             if target_rms <= WARNING_RMS or ratio <= WARNING_RATIO:
                 continue
+            fitted = _explained_variance(context, index) if context.trained else None
+            outcome = "" if fitted is None else (
+                f" After training its predictions reach R^2 = {fitted:.3g} on the training "
+                f"sample" + (": it learned the relation in spite of the scale."
+                                      if fitted >= FITTED_R2 else ", so the scale held it back."))
             yield Finding(
-                self.code, Severity.WARNING,
+                self.code, Severity.INFO if fitted is not None and fitted >= FITTED_R2 else Severity.WARNING,
                 f"Targets have scale {target_rms:.3g}, {ratio:.3g} times what the model "
                 f"outputs at the start",
                 f"The targets' root-mean-square is {target_rms:.4g} (mean {y.mean():.4g}, std "
                 f"{y.std():.4g}) while the initialised model outputs {output_rms:.3g}. The output "
                 f"layer must grow {ratio:.3g}-fold before fitting anything, and the loss "
-                f"gradients scale with the targets.",
+                f"gradients scale with the targets.{outcome}",
                 {"target_rms": target_rms, "target_mean": float(y.mean()), "target_std": float(y.std()),
-                 "output_rms": output_rms, "ratio": ratio, "samples": int(len(y))},
+                 "output_rms": output_rms, "ratio": ratio, "samples": int(len(y)),
+                 **({} if fitted is None else {"explained_variance_after_training": fitted})},
                 {"output": index},
                 Fix("Standardise the targets and undo it on the predictions",
                     f"y_scaled = (y - {y.mean():.4g}) / {y.std():.4g}\n"
                     f"prediction = model.predict(x) * {y.std():.4g} + {y.mean():.4g}",
                     "changes-intent"),
+                detected_at="preflight" if fitted is None else "end of training",
             )
+
+
+def _explained_variance(context: PreflightContext, output: int) -> float | None:
+    """R^2 of the trained model's predictions for one output on the training sample."""
+    from fitdoctor.probes.loss import predict_now
+
+    y = np.asarray(context.targets[output], dtype=np.float64)
+    predicted = predict_now(context.model, context.sample.x)[output].astype(np.float64)
+    if predicted.size != y.size:
+        return None
+    y, predicted = y.reshape(-1), predicted.reshape(-1)
+    finite = np.isfinite(y)
+    variance = float(np.var(y[finite]))
+    if variance <= 0:
+        return None
+    residual = float(np.mean((y[finite] - predicted[finite]) ** 2))
+    return 1.0 - residual / variance if np.isfinite(residual) else -np.inf

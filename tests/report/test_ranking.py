@@ -82,3 +82,10 @@ def test_unscaled_inputs_are_the_root_of_the_dead_units_and_the_stall_they_cause
     assert _codes([constant, stall, dead, pixels])[0] == "FD102"
     assert dead.explained_by == "FD102" and constant.explained_by in ("FD206", "FD102")
     assert stall.explained_by in ("FD206", "FD102")
+
+
+def test_unscaled_inputs_are_the_root_of_the_gradient_spikes_they_cause():
+    """Raw 0..255 pixels into a small CNN with SGD and momentum: the short run's gradient
+    jumps 50-fold (an FD304 error); scaling the inputs is the fix, so FD102 leads the story."""
+    pixels, spike = _at("FD102", Severity.WARNING), _at("FD304", Severity.ERROR, "conv2d")
+    assert _codes([spike, pixels]) == ["FD102", "FD304"] and spike.explained_by == "FD102"

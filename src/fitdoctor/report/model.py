@@ -26,11 +26,12 @@ _CAUSE_PRIORITY = ["FD105", "FD101", "FD201", "FD107", "FD106", "FD202", "FD206"
 # findings: an output activation that cannot reach the targets (FD207) kills its own ReLU,
 # leaves the rate no progress to make, freezes the weights, makes the predictions constant and
 # stalls the loss; inputs hundreds of times their useful scale (FD102) kill units and stall
-# training with them. A cause and a consequence that name different layers are not linked
+# training with them, and multiply the first layer's gradient by their scale, so the gradient
+# growth or the spikes they cause (FD304) are theirs too. A cause and a consequence that name different layers are not linked
 # (dead hidden units are not the output's doing).
 _ROOT_CAUSES = {
     "FD207": ("FD206", "FD302", "FD403", "FD405", "FD406"),
-    "FD102": ("FD206", "FD403", "FD405"),
+    "FD102": ("FD206", "FD304", "FD403", "FD405"),
 }
 
 

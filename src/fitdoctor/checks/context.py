@@ -217,6 +217,9 @@ class PreflightContext:
         run given `steps` needs them all. Unsupported when what is left of the short runs'
         budget (probes/cost.py) cannot pay for the steps needed."""
         self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
+        if evaluation is None and sample is None:
+            evaluation = self.evaluation_batch
+            self._used("evaluation_samples")
         sample = (sample or self.sample).take(PROBE_SAMPLES)
         batch_size = self.program.data.batch_size or sample.size
         needed = steps or min(self.short_run_steps, MIN_SHORT_RUN_STEPS)
@@ -241,6 +244,13 @@ class PreflightContext:
                 f"short_run_steps: a short run made {run.steps} of {steps} steps in its {seconds:.2g} s")
         self._used("short_run_steps")
         return run
+
+    @cached_property
+    def evaluation_batch(self) -> Batch:
+        """The fixed batch that short runs on the training sample are judged on."""
+        sample = self.sample.take(PROBE_SAMPLES)
+        return sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES, EVALUATION_SHARE,
+                                         forward_only=True))
 
     @property
     def short_run_steps(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from typing import Iterable
 
 import numpy as np
@@ -13,6 +14,7 @@ from fitdoctor.checks.context import SHORT_RUN_STEPS, PreflightContext
 from fitdoctor.checks.optimisation.stability import largest_stable_rate
 from fitdoctor.checks.target_values import training_targets
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.loss import LossProbe
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer
 
 # Shares of the starting loss that the whole budget is predicted to remove, to first order.
@@ -68,6 +70,11 @@ class LearningRateTooLow(Check):
           above it (fit() without `epochs`, a batch larger than the dataset, Adam at 1e-4,
           RMSprop on a linear unit far from its slope).
 
+        Judged again when training has ended, against the loss the trained model reaches on
+        the same samples: a run that came as close to the reachable loss as a budget must
+        (measured), or removed half the starting loss (first order), had enough, and the
+        finding becomes `info`.
+
         Evidence for a repair: `steps_needed` (optimizer steps at the user's rate that reach
         90% of the reachable decrease, or half the loss to first order) and
         `suggested_learning_rate` (the rate that does it in the budget's steps); `steps`,
@@ -100,8 +107,13 @@ class LearningRateTooLow(Check):
     explained_by = ("FD105", "FD201", "FD203", "FD204", "FD205", "FD206", "FD202", "FD207", "FD303",
                     "FD305", "FD103", "FD102")
     depends_on_budget = True
+    judged_after_training = True
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
+        for finding in self._predicted(context):
+            yield self._against_outcome(context, finding) if context.trained else finding
+
+    def _predicted(self, context: PreflightContext) -> Iterable[Finding]:
         program = context.program
         steps = program.budget.total_steps
         if steps is None:
@@ -124,6 +136,30 @@ class LearningRateTooLow(Check):
             if (steps, rate) not in judged:
                 judged[(steps, rate)] = list(self._measured(context, steps, rate))
             yield from judged[(steps, rate)]
+
+    @staticmethod
+    def _against_outcome(context: PreflightContext, finding: Finding) -> Finding:
+        """The prediction set against what the run itself reached: the trained model's loss on
+        the batch the prediction was judged on. A run that got as close to the reachable loss
+        as the budget would have had to (measured), or removed half the starting loss (first
+        order, whose `steps_needed` is for half), had enough: the finding becomes info."""
+        evidence = finding.evidence
+        start = evidence["initial_loss"]
+        if "reachable_loss" in evidence:
+            reachable = evidence["reachable_loss"]
+            trained = LossProbe(context.model, context.evaluation_batch, training=False).value()
+            enough = trained < TOO_FAR_RATIO * reachable or trained - reachable < LEFT_UNDONE * start
+        else:
+            trained = LossProbe(context.model, context.loss_probe.batch).value()
+            enough = trained <= 0.5 * start
+        if not np.isfinite(trained):
+            return finding
+        verdict = ("it had enough training after all." if enough else
+                   "the budget fell short as predicted.")
+        return replace(
+            finding, severity=Severity.INFO if enough else finding.severity,
+            message=f"{finding.message} The trained model's loss on the same samples is {trained:.4g}: {verdict}",
+            evidence={**evidence, "trained_loss": trained}, detected_at="end of training")
 
     def _first_order(self, context: PreflightContext, steps: int, rate: float, per_unit: float) -> Finding:
         """The whole budget removes little of the loss even to first order (optimistic)."""

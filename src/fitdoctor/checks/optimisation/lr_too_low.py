@@ -148,7 +148,7 @@ class LearningRateTooLow(Check):
         if "reachable_loss" in evidence:
             reachable = evidence["reachable_loss"]
             trained = LossProbe(context.model, context.evaluation_batch, training=False).value()
-            enough = trained < TOO_FAR_RATIO * reachable or trained - reachable < LEFT_UNDONE * start
+            enough = _near_reachable(trained, reachable, start)
         else:
             trained = LossProbe(context.model, context.loss_probe.batch).value()
             enough = trained <= 0.5 * start
@@ -220,7 +220,7 @@ class LearningRateTooLow(Check):
             return
         reachable = min(run.final for _, run in longer)
         share = (start - bought) / (start - reachable)
-        if bought < TOO_FAR_RATIO * reachable or bought - reachable < LEFT_UNDONE * start:
+        if _near_reachable(bought, reachable, start):
             return
         enough = next(factor for factor, run in longer
                       if start - run.final >= ENOUGH_SHARE * (start - reachable))
@@ -270,6 +270,12 @@ class LearningRateTooLow(Check):
                 break  # no better than the budget: nothing more to measure
             best = run.final
         return runs
+
+
+def _near_reachable(loss: float, reachable: float, start: float) -> bool:
+    """A loss within TOO_FAR_RATIO of the reachable one, or within LEFT_UNDONE of the starting
+    loss above it: a budget that gets there is enough."""
+    return loss < TOO_FAR_RATIO * reachable or loss - reachable < LEFT_UNDONE * start
 
 
 def _rate_name(optimizer) -> str:

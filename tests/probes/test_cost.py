@@ -57,6 +57,19 @@ def test_cheap_samples_are_kept_and_costly_ones_shortened_with_a_note():
     assert costly.samples("tiny", 1024, share=1e-6, least=8) == 8
 
 
+def test_shortened_samples_pay_a_new_shapes_set_up_or_keep_the_timed_ones():
+    # 0.03 s a sample and 0.7 s of set-up on each new number of samples (TensorFlow's eager
+    # kernels on a 38M-parameter CNN): a fifth of the 5 s budget buys 10 samples on a new
+    # shape, not worth its set-up next to the 8 already timed.
+    slow = Allowance.of(PassCost(0.0, 0.03, setup=0.7, timed=8), batch_size=32, steps_per_epoch=1)
+    assert slow.samples("samples", 1024, share=0.2, least=8) == 8
+    # Twice the timed samples or more are worth a set-up; cheap passes are never shortened.
+    roomy = Allowance.of(PassCost(0.0, 0.003, setup=0.1, timed=8), batch_size=32, steps_per_epoch=1)
+    assert roomy.samples("samples", 1024, share=0.2, least=8) == int((1.0 - 0.1) / 0.003)
+    compiling = Allowance.of(PassCost(0.0, 1e-5, setup=2.0, timed=8), batch_size=32, steps_per_epoch=1)
+    assert compiling.samples("samples", 1024, share=0.2, least=8) == 1024
+
+
 def test_short_runs_draw_from_one_pool():
     allowance = Allowance.of(PassCost(0.0, 0.001), batch_size=32, steps_per_epoch=4)
     assert allowance.afford_run(8)
@@ -96,11 +109,17 @@ def test_pass_cost_of_a_small_model_is_small_and_nonnegative():
     model = _model()
     x, y = _data()
     from fitdoctor.data import Batch
-    from fitdoctor.probes.loss import host_weights
+    from fitdoctor.probes.loss import LossProbe, host_weights
 
-    cost = pass_cost(model, Batch(x, y), host_weights(model))
+    probes = {}
+    cost = pass_cost(model, Batch(x, y), host_weights(model), probes)
     assert cost.fixed >= 0 and cost.per_sample >= 0
     assert 0 < cost.seconds(32) < 2.0
+    # The timed probes keep what they measured, for the pre-flight probes on those samples.
+    assert cost.timed in probes
+    for count, probe in probes.items():
+        fresh = LossProbe(model, Batch(x, y).take(count))
+        assert probe.size == count and probe.value() == pytest.approx(fresh.value(), rel=1e-6)
 
 
 def test_descent_rate_says_whether_its_steps_settled():

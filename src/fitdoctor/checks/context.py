@@ -75,6 +75,8 @@ class PreflightContext:
         # Set once the run's training has ended: checks that judge the outcome then look at
         # the trained model.
         self.trained = False
+        # The loss probes that timed a pass (probes/cost.py), by number of samples.
+        self._timed_probes: dict[int, LossProbe] = {}
 
     @property
     def model(self) -> Any:
@@ -106,7 +108,7 @@ class PreflightContext:
         batch_size = self.program.data.batch_size or self.sample.size
         try:
             self._no_loss_reason()
-            passes = pass_cost(self.model, self.sample, self.host_weights)
+            passes = pass_cost(self.model, self.sample, self.host_weights, self._timed_probes)
         except Unsupported:
             passes = PassCost(0.0, 0.0)  # nothing differentiable to measure, nor to shorten
         return Allowance.of(passes, batch_size, self.program.data.steps_per_epoch,
@@ -144,7 +146,9 @@ class PreflightContext:
     def _probe(self) -> LossProbe:
         self.layer_records  # a model that cannot run is reported once, as unsupported
         self._no_loss_reason()
-        return LossProbe(self.model, self.sample.take(self.probe_samples), params=self.host_weights)
+        count = self.probe_samples
+        timed = self._timed_probes.get(count)
+        return timed or LossProbe(self.model, self.sample.take(count), params=self.host_weights)
 
     def _no_loss_reason(self) -> None:
         if self._no_loss is not None:

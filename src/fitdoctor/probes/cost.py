@@ -38,8 +38,10 @@ RUN_FLOOR_SECONDS = 10.0
 CHEAP_STEP_SECONDS = 0.05
 LARGE_PARAMETERS = 1_000_000
 # A pass is timed on this many samples first (each size twice, the faster kept: the first
-# pass on a shape pays one-off set-up, JAX compiles every primitive on first use).
-TIMED_SAMPLES = 16
+# pass on a shape pays one-off set-up, JAX compiles every primitive on first use). The fewest
+# samples a probe measures (FD201 and FD205 compare batches of 8), so a slow model whose
+# probes are all shortened to it pays that set-up once.
+TIMED_SAMPLES = 8
 # A pass on TIMED_SAMPLES slower than this is not timed again on more samples: the model is
 # slow, and its cost then counts as all per sample (which errs towards shortening).
 SLOW_SECONDS = 0.25
@@ -64,10 +66,13 @@ def time_scale() -> float:
 
 @dataclass(frozen=True)
 class PassCost:
-    """A forward and backward pass of the training loss costs `fixed + per_sample * n`."""
+    """A forward and backward pass of the training loss costs `fixed + per_sample * n`, and
+    the first pass on a new number of samples `setup` more (paid already for `timed`)."""
 
     fixed: float
     per_sample: float
+    setup: float = 0.0
+    timed: int = 0
 
     def seconds(self, samples: int) -> float:
         return self.fixed + self.per_sample * samples
@@ -113,10 +118,17 @@ class Allowance:
         forward only) costs within `share` of the budget, and at least `least`."""
         factor = FORWARD_SHARE if forward_only else 1.0
         allowed = share * self.seconds / factor
-        if self.pass_seconds(wanted) <= allowed:
+        passes = self.passes
+        if passes.seconds(wanted) <= allowed:
             return wanted
-        per_sample = max(self.passes.per_sample, 1e-12)
-        count = max(least, min(wanted, int((allowed - self.passes.fixed) / per_sample)))
+        # Shortened: a new number of samples also pays the set-up of a new shape.
+        per_sample = max(passes.per_sample, 1e-12)
+        count = max(least, min(wanted, int((allowed - passes.fixed - passes.setup) / per_sample)))
+        if least <= count < 2 * passes.timed and passes.timed <= wanted \
+                and passes.seconds(passes.timed) <= allowed:
+            # The samples already timed: fewer than twice as many are not worth a slow model's
+            # set-up on a new shape (TensorFlow's and JAX's eager kernels are prepared per shape).
+            count = passes.timed
         if count < wanted:
             self.shortened[name] = (f"{name}: {count} of {wanted} samples (one pass "
                                     f"~{self.pass_seconds(wanted) * factor:.2g} s on {wanted}, "
@@ -155,13 +167,15 @@ class Allowance:
                 f"{self.seconds:.3g} s, one epoch of this run or at least {FLOOR_SECONDS * time_scale():g} s)")
 
 
-def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:
+def pass_cost(model: Any, batch: Batch, params: list[np.ndarray],
+              probes: dict[int, Any] | None = None) -> PassCost:
     """The cost of a forward and backward pass of the training loss, timed on copies of the
     weights `params`: on TIMED_SAMPLES samples of `batch`, then, unless that is already
     slow, on as many more as should still take about SLOW_SECONDS (a small model's pass is
     mostly fixed overhead, which a line through two nearby sizes cannot tell from noise).
     Free when there is nothing to differentiate or the model or its loss fails (other
-    checks say why)."""
+    checks say why). The timed loss probes are left in `probes` by number of samples, their
+    value and gradient measured, for probes on the same samples to reuse."""
     from fitdoctor.probes.loss import fixed_batch_size
 
     few = min(TIMED_SAMPLES, batch.size)
@@ -171,28 +185,34 @@ def pass_cost(model: Any, batch: Batch, params: list[np.ndarray]) -> PassCost:
     try:
         if size is not None:
             # Any number of samples costs passes of this size (probes/loss.py): time one.
-            return PassCost(0.0, _fastest(model, batch.take(min(size, batch.size)), params) / size)
-        first = _fastest(model, batch.take(few), params)
-        many = min(batch.size, int(few * SLOW_SECONDS / max(first, 1e-9)))
-        if first > SLOW_SECONDS or many <= few:
-            return PassCost(0.0, first / few)
-        second = _fastest(model, batch.take(many), params)
+            first, fastest = _timed(model, batch.take(min(size, batch.size)), params, probes)
+            return PassCost(0.0, fastest / size, first - fastest)
+        first, fastest = _timed(model, batch.take(few), params, probes)
+        setup = first - fastest
+        many = min(batch.size, int(few * SLOW_SECONDS / max(fastest, 1e-9)))
+        if fastest > SLOW_SECONDS or many <= few:
+            return PassCost(0.0, fastest / few, setup, few)
+        _, second = _timed(model, batch.take(many), params, probes)
     except Exception:  # noqa: BLE001 - a model or loss that fails is other checks' finding
         return PassCost(0.0, 0.0)
-    per_sample = max(0.0, (second - first) / (many - few))
-    return PassCost(max(0.0, first - per_sample * few), per_sample)
+    per_sample = max(0.0, (second - fastest) / (many - few))
+    return PassCost(max(0.0, fastest - per_sample * few), per_sample, setup, few)
 
 
-def _fastest(model: Any, batch: Batch, params: list[np.ndarray]) -> float:
-    """The faster of two timed passes on `batch` (the first on a new shape can pay seconds
-    of set-up: eager JAX compiles every primitive on first use)."""
+def _timed(model: Any, batch: Batch, params: list[np.ndarray],
+           probes: dict[int, Any] | None) -> tuple[float, float]:
+    """The first of two timed passes on `batch` and the faster of the two (the first on a
+    new shape can pay seconds of set-up: eager JAX compiles every primitive on first use)."""
     from fitdoctor.probes.loss import LossProbe
 
     probe = LossProbe(model, batch, params=params)
     adapter = backends.current()
-    seconds = float("inf")
+    times = []
     for _ in range(2):
         began = time.perf_counter()
-        adapter.value_and_grad(probe.loss_of_weights, params)
-        seconds = min(seconds, time.perf_counter() - began)
-    return seconds
+        measured = adapter.value_and_grad(probe.loss_of_weights, params)
+        times.append(time.perf_counter() - began)
+    if probes is not None:
+        probe.measured(measured)
+        probes[batch.size] = probe
+    return times[0], min(times)

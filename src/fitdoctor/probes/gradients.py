@@ -38,6 +38,11 @@ class WeightGradient:
         return not np.any(self.gradient)
 
     @cached_property
+    def largest(self) -> float:
+        """The largest gradient entry in magnitude."""
+        return largest_magnitude(self.gradient)
+
+    @cached_property
     def finite(self) -> bool:
         return bool(np.isfinite(self.gradient).all())
 
@@ -50,9 +55,25 @@ class WeightGradient:
         return _square_sum(self.weight)
 
 
+def largest_magnitude(array: np.ndarray) -> float:
+    """max(|array|) without an absolute-value copy (a tenth of a second on a 38M kernel);
+    0 for an empty array, nan when it holds a nan."""
+    if not array.size:
+        return 0.0
+    return float(max(np.max(array), -np.min(array)))
+
+
 def _square_sum(array: np.ndarray) -> float:
+    """Without a float64 copy of a large array (a tenth of a second per 38M weights): BLAS's
+    norm scales as it sums, so a float32 array's sum neither overflows nor rounds away (inf
+    and nan stay so)."""
+    from scipy.linalg import blas
+
+    flat = np.ravel(array)
+    if flat.dtype == np.float32 and flat.size < 2 ** 31:
+        return float(blas.snrm2(flat)) ** 2
     with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.sum(np.square(array, dtype=np.float64)))
+        return float(np.sum(np.square(flat, dtype=np.float64)))
 
 
 def global_norm(arrays: list[np.ndarray]) -> float:

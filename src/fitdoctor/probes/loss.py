@@ -232,6 +232,10 @@ class LossProbe:
     def value_and_grad(self) -> tuple[float, list[np.ndarray]]:
         return self._value_and_grad
 
+    def measured(self, value_and_grad: tuple[float, list[np.ndarray]]) -> None:
+        """The value and gradient at `params`, computed elsewhere (a timed pass)."""
+        vars(self)["_value_and_grad"] = value_and_grad
+
     @cached_property
     def _hvp(self) -> Callable:
         return self._adapter.hvp_function(self.loss_of_weights)

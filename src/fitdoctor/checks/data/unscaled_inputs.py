@@ -71,10 +71,13 @@ class UnscaledInputs(Check):
             features = x.reshape(len(x), -1) if x.ndim <= 2 else x.reshape(-1, x.shape[-1])
             # Non-finite values are FD101's business; judge the scale of the finite ones.
             finite_values = np.isfinite(features)
-            if not finite_values.all():  # a float64 copy of every input costs seconds on images
+            if finite_values.all():
+                # Summed in float64 without a float64 copy (half a second on 100 images).
+                rms = np.sqrt(np.einsum("ij,ij->j", features, features, dtype=np.float64) / len(features))
+            else:
                 features = np.where(finite_values, features, np.nan)
-            with np.errstate(invalid="ignore"):
-                rms = np.nan_to_num(np.sqrt(np.nanmean(np.square(features, dtype=np.float64), axis=0)))
+                with np.errstate(invalid="ignore"):
+                    rms = np.nan_to_num(np.sqrt(np.nanmean(np.square(features, dtype=np.float64), axis=0)))
             worst = int(np.argmax(rms))
             if rms[worst] <= WARNING_RMS:
                 continue

@@ -25,7 +25,7 @@ import numpy as np
 
 from fitdoctor.checks.model_graph import activation_name
 from fitdoctor.findings import Finding, Fix, Severity
-from fitdoctor.probes.gradients import LayerGradient, WeightGradient
+from fitdoctor.probes.gradients import LayerGradient, WeightGradient, largest_magnitude
 
 # Two units are the same when every part of them (a kernel's column, a bias entry, and the
 # gradients of both) differs by at most this fraction of that part's largest magnitude in
@@ -147,7 +147,7 @@ def _distinct_on_first_rows(parts: list[np.ndarray]) -> int:
     """How many distinct columns `parts` have on their first SCREEN_ROWS rows, judged at the
     whole parts' scales: columns that differ there differ in full, so this bounds the count
     from above at the cost of a few rows (a 38M-entry kernel otherwise took seconds)."""
-    scales = [float(np.max(np.abs(part))) if part.size else 0.0 for part in parts]
+    scales = [largest_magnitude(part) for part in parts]
     return len(set(unit_classes([part[:SCREEN_ROWS] for part in parts], scales).tolist()))
 
 
@@ -174,7 +174,7 @@ def measure(layer: LayerGradient, gradient_scale: float = 0.0) -> list[Symmetry]
         gradients = [_columns(_unit_axis_last(layer.layer, w.gradient), units) for w in group]
         labels = unit_classes(weights + gradients, floors)
         distinct = len(set(labels.tolist()))
-        gradient_max = max(float(np.max(np.abs(w.gradient))) if w.size else 0.0 for w in group)
+        gradient_max = max(w.largest for w in group)
         found.append(Symmetry(layer, group, units, distinct, int(np.bincount(labels).max()),
                               gradient_max))
     return found
@@ -221,7 +221,7 @@ def symmetric_layers(code: str, groups: list[LayerGradient], heads: set[int],
                      samples: int) -> Iterable[Finding]:
     """Findings for the hidden layers (not in `heads`, the layers making the outputs) whose
     units are copies of each other in weights and gradient."""
-    gradient_scale = max((float(np.max(np.abs(w.gradient))) for g in groups for w in g.weights
+    gradient_scale = max((w.largest for g in groups for w in g.weights
                           if w.size and w.finite), default=0.0)
     for layer in groups:
         if id(layer.layer) in heads or layer.layer is None:

@@ -13,6 +13,7 @@ from fitdoctor.data import Batch
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes import rng
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
+from fitdoctor.probes.gradients import largest_magnitude
 
 # Samples per probe batch: the first and the last are kept, the others are exchanged. Keeping
 # both ends catches mixing that runs along the batch in one direction (the batch folded into
@@ -139,7 +140,8 @@ def _first_mixing(before: list[LayerRecord], after: list[LayerRecord],
             finite = np.isfinite(own) & np.isfinite(exchanged)
             if not finite.any():
                 continue
-            scale = max(float(np.abs(own[finite]).max()), float(np.abs(a[np.isfinite(a)]).max()), 1e-12)
+            whole = largest_magnitude(a) if np.isfinite(a).all() else float(np.abs(a[np.isfinite(a)]).max())
+            scale = max(float(np.abs(own[finite]).max()), whole, 1e-12)
             change = float(np.abs(own[finite] - exchanged[finite]).max()) / scale
             if change > TOLERANCE:
                 return first, change

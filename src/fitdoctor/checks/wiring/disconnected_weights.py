@@ -205,7 +205,7 @@ def _blocked_before(records: list[LayerRecord]) -> int:
         leaves = record.output_leaves
         if limits is None or not leaves or leaves[0].size == 0:
             continue
-        out = leaves[0].astype(np.float64)
+        out = leaves[0]  # in its own precision: a float64 copy of a large activation costs seconds
         low, high = limits
         if bool(((out <= low) | (out >= high)).all()):
             last = position

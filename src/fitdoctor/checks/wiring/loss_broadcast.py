@@ -66,7 +66,7 @@ def couples_samples(probe: LossProbe, output: int, ignored: int | None = None) -
     count = min(COUPLING_SAMPLES, probe.size)
     if count < 2:
         return False, count
-    small = LossProbe(probe.model, probe.batch.take(count))
+    small = LossProbe(probe.model, probe.batch.take(count), params=probe.params)
     targets = [np.array(t) for t in keras.tree.flatten(small.batch.y)]
     predictions = [np.asarray(p) for p in keras.tree.flatten(small.predictions)]
     adapter = backends.current()

@@ -136,6 +136,24 @@ def test_descent_rate_says_whether_its_steps_settled():
     assert full.steps == 10 and full.settled
 
 
+def test_descent_rate_on_large_variables_is_measured_on_a_sample_only_where_updates_are_elementwise(monkeypatch):
+    from fitdoctor.probes import optimizer as optimizer_module
+
+    rng = np.random.default_rng(0)
+    params = [rng.normal(size=(600, 1000)).astype("float32"), np.zeros(1000, "float32")]
+    grads = [rng.normal(size=p.shape).astype("float32") for p in params]
+    optimizers = [keras.optimizers.Adam(1e-3), keras.optimizers.RMSprop(1e-3),
+                  keras.optimizers.Adam(1e-3, clipnorm=1.0)]
+    sampled = [decrease_per_unit_rate(o, params, grads).per_unit_rate for o in optimizers]
+    monkeypatch.setattr(optimizer_module, "SAMPLED_WEIGHTS", 10 ** 9)
+    whole = [decrease_per_unit_rate(o, params, grads).per_unit_rate for o in optimizers]
+    # 2^18 of 600,000 weights: within a percent of the whole sum.
+    assert sampled[:2] == pytest.approx(whole[:2], rel=0.01)
+    assert sampled[:2] != whole[:2]
+    # A clipped update depends on the variable's norm: measured on every weight.
+    assert sampled[2] == whole[2]
+
+
 def test_a_model_too_slow_for_its_budget_is_reported_unsupported_not_guessed(monkeypatch):
     # As if one sample's forward and backward pass took 50 ms: a step of 32 costs 1.6 s and
     # the run's 8 steps 13 s, so no short run or curvature probe fits.

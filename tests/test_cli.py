@@ -109,7 +109,7 @@ def test_report_json_and_fail_on(tmp_path):
     assert run["where"].endswith("corner_detector.py:78") or "corner_detector.py:" in run["where"]
     first = run["findings"][0]
     assert set(first) >= {"code", "name", "severity", "kind", "title", "message", "evidence",
-                          "location", "fix", "detected_at", "explained_by"}
+                          "location", "fix", "detected_at", "explained_by", "independent_of"}
     assert first["code"] == "FD201" and first["severity"] == "error" and first["kind"] == "cause"
     assert first["fix"]["safety"] in ("safe", "changes-intent", "advice")
     assert run["history"] == {"loss": []}

@@ -45,6 +45,9 @@ class Finding:
     fix: Fix | None = None
     detected_at: str = "preflight"
     explained_by: str | None = None
+    # Causes measured not to explain this finding (fixing them alone would leave it standing),
+    # which the ranking then does not link it to.
+    independent_of: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -71,6 +74,7 @@ class Finding:
             "fix": asdict(self.fix) if self.fix else None,
             "detected_at": self.detected_at,
             "explained_by": self.explained_by,
+            "independent_of": list(self.independent_of),
         }
 
 

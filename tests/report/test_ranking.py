@@ -20,6 +20,14 @@ def test_a_rate_judged_on_unscaled_targets_comes_after_them():
     assert rate.explained_by == "FD103" and targets.explained_by is None
 
 
+def test_a_cause_measured_not_to_explain_a_finding_is_not_linked_to_it():
+    budget, targets = _finding("FD302", Severity.ERROR), _finding("FD103", Severity.WARNING)
+    assert _codes([budget, targets]) == ["FD103", "FD302"] and budget.explained_by == "FD103"
+    budget = Finding("FD302", Severity.ERROR, "FD302 title", "message", independent_of=("FD103",))
+    assert _codes([targets, budget]) == ["FD302", "FD103"] and budget.explained_by is None
+    assert budget.to_dict()["independent_of"] == ["FD103"]
+
+
 def test_stories_chain_and_symptoms_follow_their_cause():
     findings = [_finding("FD402", Severity.ERROR), _finding("FD301", Severity.ERROR),
                 _finding("FD102", Severity.WARNING), _finding("FD201", Severity.ERROR)]

@@ -60,7 +60,8 @@ def rank(findings: list[Finding]) -> list[Finding]:
         # reported one) stands while that cause is reported; otherwise its check's links.
         causes = ((finding.explained_by,) if finding.explained_by else ()) \
             + _root_causes(finding, reported) + tuple(getattr(REGISTRY.get(finding.code), "explained_by", ()))
-        finding.explained_by = next((c for c in causes if c in reported and c != finding.code), None)
+        finding.explained_by = next((c for c in causes if c in reported and c != finding.code
+                                     and c not in finding.independent_of), None)
 
     def story(finding: Finding) -> list[Finding]:
         """The chain of explaining causes from the root down to `finding`."""

@@ -55,21 +55,8 @@ class UnscaledTargets(Check):
     judged_after_training = True
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
-        for index, (y_true, y_pred) in enumerate(zip(context.targets, context.predictions)):
-            loss = context.program.losses[min(index, len(context.program.losses) - 1)]
-            if profile(y_true, loss).is_classification:
-                continue
-            y = np.asarray(y_true, dtype=np.float64)
-            y = y[np.isfinite(y)]  # non-finite targets are FD101's business
-            prediction = np.asarray(y_pred, dtype=np.float64)
-            prediction = prediction[np.isfinite(prediction)]
-            if not y.size or not prediction.size:
-                continue
-            target_rms = float(np.sqrt(np.mean(y ** 2)))
-            output_rms = float(np.sqrt(np.mean(prediction ** 2)))
+        for index, y, target_rms, output_rms in _unscaled(context):
             ratio = target_rms / max(output_rms, 1e-12)
-            if target_rms <= WARNING_RMS or ratio <= WARNING_RATIO:
-                continue
             fitted = _explained_variance(context, index) if context.trained else None
             outcome = "" if fitted is None else (
                 f" After training its predictions reach R^2 = {fitted:.3g} on the training "
@@ -95,11 +82,35 @@ class UnscaledTargets(Check):
             )
 
 
+def unscaled_outputs(context: PreflightContext) -> list[int]:
+    """The outputs whose targets are far from unit scale and from what the model outputs at
+    the start (what FD103 reports before training)."""
+    return [index for index, *_ in _unscaled(context)]
+
+
+def _unscaled(context: PreflightContext) -> Iterable[tuple[int, np.ndarray, float, float]]:
+    """(output, its finite targets, their RMS, the initial predictions' RMS) per unscaled output."""
+    for index, (y_true, y_pred) in enumerate(zip(context.targets, context.predictions)):
+        loss = context.program.losses[min(index, len(context.program.losses) - 1)]
+        if profile(y_true, loss).is_classification:
+            continue
+        y = np.asarray(y_true, dtype=np.float64)
+        y = y[np.isfinite(y)]  # non-finite targets are FD101's business
+        prediction = np.asarray(y_pred, dtype=np.float64)
+        prediction = prediction[np.isfinite(prediction)]
+        if not y.size or not prediction.size:
+            continue
+        target_rms = float(np.sqrt(np.mean(y ** 2)))
+        output_rms = float(np.sqrt(np.mean(prediction ** 2)))
+        if target_rms > WARNING_RMS and target_rms / max(output_rms, 1e-12) > WARNING_RATIO:
+            yield index, y, target_rms, output_rms
+
+
 def _explained_variance(context: PreflightContext, output: int) -> float | None:
     """R^2 of the trained model's predictions for one output on the training sample."""
     from fitdoctor.probes.loss import predict_now
 
-    y = np.asarray(context.targets[output], dtype=np.float64)
+    y = np.asarray(context.sample.target_leaves()[output], dtype=np.float64)
     predicted = predict_now(context.model, context.sample.x)[output].astype(np.float64)
     if predicted.size != y.size:
         return None

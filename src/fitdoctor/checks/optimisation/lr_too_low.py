@@ -12,7 +12,9 @@ from fitdoctor.checks import register
 from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import SHORT_RUN_STEPS, PreflightContext
 from fitdoctor.checks.optimisation.stability import largest_stable_rate
+from fitdoctor.checks.data.unscaled_targets import unscaled_outputs
 from fitdoctor.checks.target_values import training_targets
+from fitdoctor.data import Batch
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes.loss import LossProbe
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer
@@ -39,14 +41,17 @@ LEFT_UNDONE = 0.25
 MEASURED_ERROR_SHARE = 0.1
 # "Enough" training reaches this share of the reachable decrease.
 ENOUGH_SHARE = 0.9
+# Unscaled targets (FD103) explain a short budget when, with the targets standardised, the
+# same budget removes at least this share of the decrease that more training reaches.
+SCALE_EXPLAINS_SHARE = 0.5
 # A budget longer than a short run that the first-order prediction says removes this many
 # times the starting loss is not replayed (a few seconds saved on most healthy runs); first
 # order over-estimates on a curved loss, and most for Adam-like updates of many weights, so a
 # budget of a short run's steps or fewer (cheap to replay) is always replayed.
 SCREEN_SHARE = 50.0
-# The measured judgement of each (steps, rate) per run: a budget judged again when the run
-# ends is not replayed again.
-_MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The judgement of each (steps, rate) per run: a budget judged again when the run ends is not
+# replayed again.
+_JUDGED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @register
@@ -69,6 +74,10 @@ class LearningRateTooLow(Check):
           least twice the best loss those runs reach and a quarter of the starting loss
           above it (fit() without `epochs`, a batch larger than the dataset, Adam at 1e-4,
           RMSprop on a linear unit far from its slope).
+
+        Targets far from unit scale (FD103) make every budget look short; the budget is then
+        replayed with those targets standardised, and only if it still falls as short is the
+        finding its own cause rather than the scale's consequence.
 
         Judged again when training has ended, against the loss the trained model reaches on
         the same samples: a run that came as close to the reachable loss as a budget must
@@ -129,13 +138,44 @@ class LearningRateTooLow(Check):
             return
         rate = _mean_rate(program.optimizer, steps)
         share = per_unit * rate * steps / loss
-        if share < WARNING_SHARE:
-            yield self._first_order(context, steps, rate, per_unit)
-        elif share < SCREEN_SHARE or steps <= context.short_run_steps:
-            judged = _MEASURED.setdefault(context, {})
-            if (steps, rate) not in judged:
-                judged[(steps, rate)] = list(self._measured(context, steps, rate))
-            yield from judged[(steps, rate)]
+        judged = _JUDGED.setdefault(context, {})
+        if (steps, rate) not in judged:
+            if share < WARNING_SHARE:
+                found = [self._first_order(context, steps, rate, per_unit)]
+            elif share < SCREEN_SHARE or steps <= context.short_run_steps:
+                found = list(self._measured(context, steps, rate))
+            else:
+                found = []
+            judged[(steps, rate)] = [self._against_scaled_targets(context, f, steps, rate) for f in found]
+        yield from judged[(steps, rate)]
+
+    def _against_scaled_targets(self, context: PreflightContext, finding: Finding, steps: int,
+                                rate: float) -> Finding:
+        """Targets far from unit scale (FD103) make every budget look short, and then they are
+        the fix; unless the same budget, replayed with the targets standardised, still removes
+        less than SCALE_EXPLAINS_SHARE of the decrease that more training reaches: then the
+        budget is a cause of its own (fit() without `epochs` on prices in thousands)."""
+        outputs = unscaled_outputs(context)
+        if not outputs:
+            return finding
+        try:
+            replayed = self._replayed(context, steps, rate, _standardised(context.sample, outputs))
+        except Unsupported:
+            return finding
+        if replayed is None:
+            return finding  # more training does no better with scaled targets: the scale explains it
+        budget_run, longer = replayed
+        start, bought = budget_run.initial, budget_run.final
+        reachable = min(run.final for _, run in longer)
+        evidence = {**finding.evidence, "standardised_targets": {
+            "initial_loss": start, "budget_loss": bought, "reachable_loss": reachable}}
+        if start - bought >= SCALE_EXPLAINS_SHARE * (start - reachable):
+            return replace(finding, evidence=evidence)
+        return replace(
+            finding, evidence=evidence, independent_of=("FD103",),
+            message=f"{finding.message} With the targets standardised, the same budget still takes "
+                    f"the loss only from {start:.3g} to {bought:.3g} where more training reaches "
+                    f"{reachable:.3g}: the budget falls short whatever the targets' scale.")
 
     @staticmethod
     def _against_outcome(context: PreflightContext, finding: Finding) -> Finding:
@@ -202,22 +242,12 @@ class LearningRateTooLow(Check):
         """What the budget buys against what more training reaches, both measured."""
         optimizer = context.program.optimizer
         short = context.short_run_steps
-        # A budget longer than a short run is replayed with the same product of rate and
-        # steps: for small steps, training follows the same path whatever their number.
         scale = steps / short
-        if scale == 1:
-            budget_run = context.user_short_run
-            if budget_run.steps < short:  # cut by its clock: replay the budget whole
-                budget_run = context.short_run(clone_optimizer(context.model.optimizer), steps=short)
-        else:
-            budget_run = context.short_run(clone_optimizer(context.model.optimizer,
-                                                           learning_rate=rate * scale), steps=short)
-        if budget_run.diverged or budget_run.steps < short:
-            return  # an unstable rate is FD301's; a run cut short by time replays too little
-        start, bought = budget_run.initial, budget_run.final
-        longer = self._longer_runs(context, rate, steps, budget_run)
-        if not longer or longer[0][1].final > bought - BETTER_BY * start:
+        replayed = self._replayed(context, steps, rate)
+        if replayed is None:
             return
+        budget_run, longer = replayed
+        start, bought = budget_run.initial, budget_run.final
         reachable = min(run.final for _, run in longer)
         share = (start - bought) / (start - reachable)
         if _near_reachable(bought, reachable, start):
@@ -249,9 +279,32 @@ class LearningRateTooLow(Check):
             _fix(optimizer.name, suggested, steps_needed, steps),
         )
 
+    def _replayed(self, context: PreflightContext, steps: int, rate: float,
+                  sample: Batch | None = None) -> tuple[ShortRun, list[tuple[float, ShortRun]]] | None:
+        """The budget replayed on a copy (on `sample`, default the training sample), and the
+        longer runs that did better than it; None when they cannot be judged (an unstable
+        rate is FD301's, a run cut short by time replays too little) or none did better."""
+        short = context.short_run_steps
+        # A budget longer than a short run is replayed with the same product of rate and
+        # steps: for small steps, training follows the same path whatever their number.
+        scale = steps / short
+        if scale == 1 and sample is None:
+            budget_run = context.user_short_run
+            if budget_run.steps < short:  # cut by its clock: replay the budget whole
+                budget_run = context.short_run(clone_optimizer(context.model.optimizer), steps=short)
+        else:
+            budget_run = context.short_run(clone_optimizer(context.model.optimizer, learning_rate=rate * scale),
+                                           sample=sample, steps=short)
+        if budget_run.diverged or budget_run.steps < short:
+            return None
+        longer = self._longer_runs(context, rate, steps, budget_run, sample)
+        if not longer or longer[0][1].final > budget_run.final - BETTER_BY * budget_run.initial:
+            return None
+        return budget_run, longer
+
     @staticmethod
-    def _longer_runs(context: PreflightContext, rate: float, steps: int,
-                     budget_run: ShortRun) -> list[tuple[float, ShortRun]]:
+    def _longer_runs(context: PreflightContext, rate: float, steps: int, budget_run: ShortRun,
+                     sample: Batch | None = None) -> list[tuple[float, ShortRun]]:
         """Runs covering RANGE_FACTOR, RANGE_FACTOR^2, ... times the budget's training (rate x
         steps): more of the user's steps while a short run allows them, then a raised rate,
         while each does better than the last (the first, by BETTER_BY of the starting loss)."""
@@ -262,7 +315,7 @@ class LearningRateTooLow(Check):
             length = min(SHORT_RUN_STEPS, int(np.ceil(steps * factor)))
             run = context.short_run(clone_optimizer(context.model.optimizer,
                                                     learning_rate=rate * factor * steps / length),
-                                    steps=length)
+                                    sample=sample, steps=length)
             if run.diverged or run.steps < length or run.final >= best:
                 break
             runs.append((factor, run))
@@ -295,6 +348,23 @@ def _mean_rate(optimizer, steps: int) -> float:
         return optimizer.learning_rate
     grid = np.unique(np.linspace(0, steps - 1, min(steps, SCHEDULE_POINTS)).round().astype(int))
     return float(optimizer.rate_at(grid).mean())
+
+
+def _standardised(sample: Batch, outputs: list[int]) -> Batch:
+    """`sample` with the targets of `outputs` (flattened positions) at zero mean and unit
+    standard deviation."""
+    import keras
+
+    leaves = sample.target_leaves()
+    for index in outputs:
+        y = np.asarray(leaves[index], dtype=np.float64)
+        finite = y[np.isfinite(y)]
+        std = float(finite.std()) if finite.size else 0.0
+        if std > 0:
+            dtype = np.asarray(leaves[index]).dtype
+            leaves[index] = ((y - finite.mean()) / std).astype(dtype if np.issubdtype(dtype, np.floating)
+                                                                else np.float32)
+    return Batch(sample.x, keras.tree.pack_sequence_as(sample.y, leaves), sample.sample_weight)
 
 
 def _constant_targets(context: PreflightContext) -> bool:

@@ -72,6 +72,8 @@ class DataSource:
     batch_size: int | None
     steps_per_epoch: int | None
     full_targets: Any = None
+    # The sample weights fit() got for `full_targets` (arrays only; a pipeline's are in `sample`).
+    full_sample_weight: Any = None
     aliasing: AliasingProbe | None = None
     fit_x: Any = None  # what to hand to the real fit() in place of x
 
@@ -180,7 +182,8 @@ def _from_arrays(fit_args: dict[str, Any]) -> DataSource:
     batch_size = int(fit_args.get("batch_size") or 32)
     sample = Batch(x, y, sw).take(n_train).spread(SAMPLE_CAP)
     return DataSource("arrays", sample, n_train, min(batch_size, n_train), steps_per_epoch(fit_args),
-                      full_targets=_slice(y, slice(0, n_train)), fit_x=x)
+                      full_targets=_slice(y, slice(0, n_train)),
+                      full_sample_weight=None if sw is None else _slice(sw, slice(0, n_train)), fit_x=x)
 
 
 def _unshared_copy(dataset: Any) -> Any:

@@ -232,5 +232,7 @@ def _align_targets(model: Any, data: DataSource) -> None:
         return y
 
     if data.sample is not None:
-        data.sample = replace(data.sample, y=aligned(data.sample.y))
+        data.sample = replace(data.sample, y=aligned(data.sample.y),
+                              sample_weight=aligned(data.sample.sample_weight))
     data.full_targets = aligned(data.full_targets)
+    data.full_sample_weight = aligned(data.full_sample_weight)

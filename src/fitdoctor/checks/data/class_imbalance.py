@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Iterable
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from fitdoctor.checks import register
 from fitdoctor.checks.base import Check
 from fitdoctor.checks.context import PreflightContext
+from fitdoctor.checks.target_values import class_loss_weights, training_targets
 from fitdoctor.checks.targets import profile
 from fitdoctor.findings import Finding, Fix, Severity
 
@@ -41,8 +43,9 @@ class ClassImbalance(Check):
     What it detects:
         A classification target whose rarest class is so rare that predicting the class prior
         for every input already reaches a low loss. Class counts come from all training
-        targets when they are arrays, else from the batches sampled. Class or sample weights
-        passed to fit are taken into account. With two classes the judgement is made before
+        targets when they are arrays, else from the batches sampled. Class and sample weights
+        passed to fit are taken into account (a class weighs what its entries' sample weights
+        sum to, per sample or per element as for a segmentation mask). With two classes the judgement is made before
         training: the constant is then the loss's minimum for every input. Among more classes
         a rare one hardly moves the loss either way, and a well-separated class is learned
         from a few samples, so the warning waits for the outcome: when training has ended,
@@ -73,12 +76,10 @@ class ClassImbalance(Check):
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         program = context.program
-        targets = program.data.full_targets
-        if targets is None:
+        if program.data.full_targets is None:
             return
-        import keras
-
-        leaves = keras.tree.flatten(targets)
+        targets = training_targets(context)
+        leaves = targets.leaves
         for index, y in enumerate(leaves):
             loss = program.losses[min(index, len(program.losses) - 1)]
             target = profile(np.asarray(y), loss)
@@ -87,8 +88,11 @@ class ClassImbalance(Check):
             counts = {c: n for c, n in target.class_counts.items() if n > 0}
             if len(counts) < 2:
                 continue
+            sample_weight = targets.sample_weights[index]
             weights = program.class_weight or {}
-            weighted = {c: n * float(weights.get(c, 1.0)) for c, n in counts.items()}
+            weighted = class_loss_weights(replace(target, class_counts=counts), y, sample_weight, weights)
+            if min(weighted.values()) <= 0:
+                continue  # a class the weights leave out of the loss is not learned by design
             total = sum(weighted.values())
             rarest = min(weighted, key=weighted.get)
             share = weighted[rarest] / total
@@ -129,7 +133,8 @@ class ClassImbalance(Check):
                 {"class_counts": {int(c): int(n) for c, n in sorted(counts.items())},
                  "rarest_class": int(rarest), "imbalance_ratio": ratio,
                  "constant_prediction_loss_share": constant_share,
-                 "class_weight_applied": bool(weights), "samples": samples, **outcome},
+                 "class_weight_applied": bool(weights), "sample_weight_applied": sample_weight is not None,
+                 "samples": samples, **outcome},
                 {"output": index} if len(leaves) > 1 else {},
                 Fix("Weight the classes so each contributes equally to the loss",
                     f"model.fit(..., class_weight={balanced})", "changes-intent"),

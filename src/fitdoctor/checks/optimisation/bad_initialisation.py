@@ -13,6 +13,7 @@ from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.data.class_imbalance import binary_entropy
 from fitdoctor.checks.model_graph import output_layers
 from fitdoctor.checks.optimisation.symmetric_initialisation import symmetric_layers
+from fitdoctor.checks.target_values import class_loss_weights, training_targets
 from fitdoctor.checks.targets import profile
 from fitdoctor.findings import Finding, Fix, Severity
 from fitdoctor.probes.loss import stateless_forward
@@ -289,13 +290,17 @@ class BadInitialisation(Check):
                pred: np.ndarray, evidence: dict, location: dict) -> Finding | None:
         if pred.ndim > 1 and pred.shape[-1] != 1:
             return None  # multi-label
-        y = _all_targets(context, index)
+        targets = training_targets(context)
+        if index >= len(targets.leaves):
+            return None
+        y = np.asarray(targets.leaves[index])
         target = profile(y, loss)
         if target.kind != "binary" or not target.class_counts:
             return None
         weights = context.program.class_weight or {}
-        negatives = target.class_counts.get(0, 0) * float(weights.get(0, 1.0))
-        positives = target.class_counts.get(1, 0) * float(weights.get(1, 1.0))
+        sample_weight = targets.sample_weights[index]
+        in_loss = class_loss_weights(target, y, sample_weight, weights)
+        negatives, positives = in_loss.get(0, 0.0), in_loss.get(1, 0.0)
         if positives <= 0 or negatives <= 0:
             return None
         prior = positives / (positives + negatives)
@@ -319,6 +324,7 @@ class BadInitialisation(Check):
             f"{prior:.3g}",
             f"The positive class is {prior:.3g} of the targets"
             + (" (with the class weights)" if weights else "")
+            + (" (with the sample weights)" if sample_weight is not None else "")
             + f", so predicting the prior scores {entropy:.3g}, but the initial predictions "
             f"average {mean:.3g} and score {value:.3g} ({value / entropy:.3g}x) on "
             f"{evidence['samples']} samples. The first updates go into learning the output "
@@ -474,12 +480,3 @@ def _explained_by_inputs(context: PreflightContext, index: int, loss: Any, y: np
     return value is not None and np.isfinite(value) and not _too_high(loss, y, pred, value)
 
 
-def _all_targets(context: PreflightContext, index: int) -> np.ndarray:
-    import keras
-
-    full = context.program.data.full_targets
-    if full is not None:
-        leaves = keras.tree.flatten(full)
-        if index < len(leaves):
-            return np.asarray(leaves[index])
-    return np.asarray(context.targets[index])

@@ -2,8 +2,8 @@
 standardised is a cause of its own; one that would suffice at unit scale is the scale's doing."""
 
 import pytest
-
 from conftest import FIXTURES, diagnose_script
+
 from fitdoctor.findings import Severity
 
 pytestmark = pytest.mark.backends

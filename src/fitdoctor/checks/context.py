@@ -57,6 +57,9 @@ SHORT_RUN_COST_MARGIN = 1.5
 # a busy CPU), and a budget of 4 steps must be replayed whole to be judged (FD302).
 SHORT_RUN_MIN_SHARE = 0.5
 SHORT_RUN_BATCHES = 16
+# ... and more, when sixteen hold fewer samples than this: a run cycling through sixteen
+# samples of batch size 1 memorises them and says nothing about what carries over.
+SHORT_RUN_DISTINCT_SAMPLES = 256
 EVALUATION_SAMPLES = 256
 EVALUATION_SHARE = 0.05  # one forward pass on the evaluation samples
 # A short run that cannot afford this many steps (at the cost of a step measured so far)
@@ -213,10 +216,12 @@ class PreflightContext:
         return group_by_layer(self.model, probe.params, grads, self.layer_records)
 
     def short_run(self, make_optimizer: Callable[[], Any], sample: Batch | None = None,
-                  evaluation: Batch | None = None, steps: int | None = None) -> ShortRun:
+                  evaluation: Batch | None = None, steps: int | None = None,
+                  least_batch_size: int = 1) -> ShortRun:
         """A short training run of a copy of the model with a fresh optimizer from
         `make_optimizer` on `sample` (default: the training sample), judged on `evaluation`
-        (default: part of the sample). Without `steps`, as many as the user's run makes, at
+        (default: part of the sample), in mini-batches of the user's size (at least
+        `least_batch_size`). Without `steps`, as many as the user's run makes, at
         most SHORT_RUN_STEPS, and fewer when its time runs out (the evidence says so); a
         run given `steps` needs them all. Unsupported when what is left of the short runs'
         budget (probes/cost.py) cannot pay for the steps needed."""
@@ -225,7 +230,7 @@ class PreflightContext:
             evaluation = self.evaluation_batch
             self._used("evaluation_samples")
         sample = (sample or self.sample).take(PROBE_SAMPLES)
-        batch_size = self.program.data.batch_size or sample.size
+        batch_size = max(self.program.data.batch_size or sample.size, min(least_batch_size, sample.size))
         needed = steps or min(self.short_run_steps, MIN_SHORT_RUN_STEPS)
         least = SHORT_RUN_MIN_SHARE if steps else 0.0  # a run given `steps` needs them all
         steps = steps or self.short_run_steps
@@ -240,7 +245,8 @@ class PreflightContext:
             evaluation = sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES,
                                                    EVALUATION_SHARE, forward_only=True))
         began = time.perf_counter()
-        run = train_copy(self.model, minibatches(sample, batch_size, SHORT_RUN_BATCHES),
+        batches = max(SHORT_RUN_BATCHES, -(-SHORT_RUN_DISTINCT_SAMPLES // batch_size))
+        run = train_copy(self.model, minibatches(sample, batch_size, batches),
                          evaluation, make_optimizer, steps, seconds, owner=self, start=self.host_weights)
         allowance.spent_on_run(time.perf_counter() - began, run.step_seconds)
         if run.steps < steps and all(map(math.isfinite, run.losses)):

@@ -20,8 +20,11 @@ MIN_SAMPLES = 256
 # Steps of the probe; the longer run only when the shorter one cannot tell.
 PROBE_STEPS = (40, 200)
 # The probe's own optimizer: Adam at Keras's default rate trains almost any model somewhat
-# in a few dozen steps, whatever rate the user chose.
+# in a few dozen steps, whatever rate the user chose; and mini-batches of at least
+# PROBE_BATCH samples, whatever batch size the user chose (a run of single samples learns
+# little that carries over in 200 steps, and sees each sample too seldom to memorise it).
 PROBE_RATE = 1e-3
+PROBE_BATCH = 32
 # The real targets must be learned faster than shuffled ones by at least this share of the
 # starting loss; a short run of a model that learns from its inputs easily clears it.
 SIGNAL_GAP = 0.02
@@ -74,8 +77,10 @@ class NoLabelSignal(Check):
 
     code = "FD107"
     needs = "a sample of at least 256 samples with targets and the compiled loss"
+    # Not to FD302: the probe trains with its own rate, so a budget too small for the user's
+    # run leaves it measurable, and targets that carry no signal make every budget look small.
     yields_to = ("FD101", "FD104", "FD105", "FD106", "FD201", "FD202", "FD203", "FD204", "FD205",
-                 "FD206", "FD207", "FD301", "FD302", "FD303", "FD304", "FD305")
+                 "FD206", "FD207", "FD301", "FD303", "FD304", "FD305")
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
         program = context.program
@@ -123,8 +128,8 @@ class NoLabelSignal(Check):
             return keras.optimizers.Adam(PROBE_RATE)
 
         for steps in PROBE_STEPS:
-            real = context.short_run(make, learn, judge, steps)
-            control = context.short_run(make, shuffle(learn), shuffle(judge), steps)
+            real = context.short_run(make, learn, judge, steps, least_batch_size=PROBE_BATCH)
+            control = context.short_run(make, shuffle(learn), shuffle(judge), steps, least_batch_size=PROBE_BATCH)
             if not (_usable(real, steps) and _usable(control, steps)) or real.initial == control.initial:
                 return  # a loss that ignores its targets, or too slow a model to judge in time
             if real.progress - control.progress >= SIGNAL_GAP or real.progress >= LEARNED:

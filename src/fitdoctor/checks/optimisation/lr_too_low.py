@@ -11,8 +11,8 @@ import numpy as np
 from fitdoctor.checks import register
 from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import SHORT_RUN_STEPS, PreflightContext
-from fitdoctor.checks.optimisation.stability import largest_stable_rate
 from fitdoctor.checks.data.unscaled_targets import unscaled_outputs
+from fitdoctor.checks.optimisation.stability import largest_stable_rate
 from fitdoctor.checks.target_values import training_targets
 from fitdoctor.data import Batch
 from fitdoctor.findings import Finding, Fix, Severity
@@ -112,9 +112,10 @@ class LearningRateTooLow(Check):
     # Progress is predicted from the gradient at the start: anything that shrinks or misdirects
     # that gradient (a broken pipeline or wiring, dead or saturated units, vanishing gradients,
     # targets far larger than the outputs can reach in a few steps) makes every rate look too
-    # low. When one of those is reported, it is the fix; the rate is judged again after it.
-    explained_by = ("FD105", "FD201", "FD203", "FD204", "FD205", "FD206", "FD202", "FD207", "FD303",
-                    "FD305", "FD103", "FD102")
+    # low, and so do targets that carry no signal about the inputs (FD107: the loss is already
+    # at its floor). When one of those is reported, it is the fix; the rate is judged again after it.
+    explained_by = ("FD105", "FD107", "FD201", "FD203", "FD204", "FD205", "FD206", "FD202", "FD207",
+                    "FD303", "FD305", "FD103", "FD102")
     depends_on_budget = True
     judged_after_training = True
 

@@ -203,7 +203,7 @@ def _rejudge_budget(state: RunState, settings: Settings) -> list[Finding]:
 
 def judge_after_training(state: RunState, settings: Settings) -> None:
     """Judge again the checks that need the training's outcome, replacing their pre-flight
-    findings."""
+    findings (what the monitor found during training stays)."""
     checks = [c for c in preflight_checks() if c.judged_after_training and settings.wants(c.code)]
     if not checks:
         return
@@ -211,7 +211,8 @@ def judge_after_training(state: RunState, settings: Settings) -> None:
     codes = {c.code for c in checks}
     with rng.preserved():
         fresh = [f for check in checks for f in _run_check(check, state)]
-    state.run.findings = [f for f in state.run.findings if f.code not in codes] + fresh
+    state.run.findings = [f for f in state.run.findings
+                          if f.code not in codes or f.detected_at != "preflight"] + fresh
 
 
 def judge_symptoms(run: Run, settings: Settings, final: bool) -> list[Finding]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Iterable
 
 from fitdoctor.checks import register
-from fitdoctor.checks.base import Check
+from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
+from fitdoctor.probes.loss import LossProbe
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer
 
 # A short run at the user's rate that removes this share of the starting loss is healthy.
@@ -27,6 +29,8 @@ STUCK_RATIO = 2.0
 # The range test starts a decade below the user's rate and steps down by sqrt(10).
 RANGE_FACTOR = 10 ** 0.5
 RANGE_TRIES = 6
+# Each run's findings before training: judged again when it ends without measuring again.
+_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @register
@@ -40,7 +44,11 @@ class LearningRateTooHigh(Check):
         (2+2m)/((1+2m) lr) with Nesterov. The starting rate of a schedule is used. A rate
         above the bound is confirmed by a short run with the user's optimizer: a run that
         does not diverge has left the sharp region for a flatter one (the "catapult" phase
-        of Lewkowycz et al., 2020) and is judged by its progress instead.
+        of Lewkowycz et al., 2020) and is judged by its progress instead. A short run that
+        diverges (for every optimizer) is repeated on the mini-batches in another order: a
+        divergence seen only on one order is a rate at the edge, reported as a warning, and
+        as info once training has ended if the run trained through it (the trained model's
+        loss on the short runs' evaluation batch below half of where it started).
         Adaptive optimizers (Adam, RMSprop, Adagrad, ...) precondition the curvature with
         running gradient statistics, so no bound applies at step 0; for them a copy of the
         model is trained for up to 40 steps with a fresh copy of the user's optimizer
@@ -73,8 +81,22 @@ class LearningRateTooHigh(Check):
     # targets, with weights initialised too large and with exploding gradients: when one of
     # those is reported, its fix changes the stable rate, so it comes first.
     explained_by = ("FD101", "FD304", "FD305", "FD102", "FD103")
+    judged_after_training = True
 
     def run(self, context: PreflightContext) -> Iterable[Finding]:
+        found = _FOUND.get(context)
+        if found is None:
+            if context.trained:
+                return  # not judged before training (skipped, or yielding to a stronger cause)
+            found = _FOUND[context] = list(self._predicted(context))
+        if not context.trained:
+            yield from found
+            return
+        for finding in found:
+            edge = finding.evidence.get("diverges_in_another_order") is False
+            yield _against_outcome(context, finding) if edge else finding
+
+    def _predicted(self, context: PreflightContext) -> Iterable[Finding]:
         optimizer = context.program.optimizer
         if not optimizer.is_plain_sgd:
             yield from self._measured(context)
@@ -91,24 +113,25 @@ class LearningRateTooHigh(Check):
             # "catapult" phase, Lewkowycz et al. 2020). Judge the run by its progress.
             yield from self._measured(context)
             return
+        again = _diverges_again(context, user)
         stable = largest_stable_rate(spectrum.largest, optimizer.momentum, optimizer.nesterov)
         suggested = float(f"{stable / 2:.2g}")
         momentum = (f" with {'Nesterov ' if optimizer.nesterov else ''}momentum {optimizer.momentum:g}"
                     if optimizer.momentum else "")
         yield Finding(
-            self.code, Severity.ERROR,
+            self.code, Severity.ERROR if again is not False else Severity.WARNING,
             f"Learning rate {optimizer.learning_rate:g} is above the stable limit {stable:.3g} "
             f"for the loss curvature {spectrum.largest:.4g}",
             f"The largest curvature of the loss at the starting point is {spectrum.largest:.4g}; "
             f"SGD{momentum} is stable only while curvature < {bound:.4g} at this rate, i.e. for "
             f"learning rates below {stable:.3g}. Along that direction every step overshoots by a "
             f"factor {abs(1 - optimizer.learning_rate * spectrum.largest):.3g}, so the loss will "
-            f"grow geometrically.",
+            f"grow geometrically." + _order_note(again),
             {"largest_eigenvalue": spectrum.largest, "smallest_eigenvalue": spectrum.smallest,
              "learning_rate": optimizer.learning_rate, "momentum": optimizer.momentum,
              "nesterov": optimizer.nesterov, "curvature_bound": bound,
              "largest_stable_rate": stable, "hessian_vector_products": spectrum.products,
-             "samples": context.loss_probe.size},
+             "diverges_in_another_order": again, "samples": context.loss_probe.size},
             {"optimizer": optimizer.name},
             Fix(f"Use a learning rate below {stable:.3g} (about 1/curvature = {suggested:g} is fastest)",
                 f"keras.optimizers.SGD(learning_rate={suggested:g}"
@@ -130,12 +153,13 @@ class LearningRateTooHigh(Check):
         if not user.diverged and not better:
             return
         best = max(better, key=lambda item: item[1].progress) if better else None
+        again = _diverges_again(context, user) if user.diverged else None
         if user.diverged:
             ending = ("became non-finite" if not math.isfinite(user.final)
                       else f"rose from {user.initial:.4g} to {user.final:.4g}")
             title = (f"{optimizer.name} at learning rate {optimizer.learning_rate:g} diverges: the "
                      f"loss {ending} within {user.steps} steps")
-            severity = Severity.ERROR
+            severity = Severity.ERROR if again is not False else Severity.WARNING
         else:
             title = (f"{optimizer.name} at learning rate {optimizer.learning_rate:g} stalls at "
                      f"{user.final:.4g} while rate {best[0]:.2g} reaches {best[1].final:.4g} "
@@ -147,7 +171,7 @@ class LearningRateTooHigh(Check):
             "initial_loss": user.initial, "final_loss": _finite(user.final), "steps": user.steps,
             "range_test": [{"learning_rate": rate, "final_loss": _finite(run.final), "steps": run.steps}
                            for rate, run in tried],
-            "samples": context.loss_probe.size,
+            "diverges_in_another_order": again, "samples": context.loss_probe.size,
         }
         if best is not None:
             rate, verified = best
@@ -168,7 +192,7 @@ class LearningRateTooHigh(Check):
             f"{user.steps} steps: the steps overshoot the curvature of the loss"
             + (f". A range test of smaller rates found {best[0]:.2g} to make the most progress "
                f"({best[1].final:.4g})." if best else
-               ", and no smaller rate tried did better (look for other causes)."),
+               ", and no smaller rate tried did better (look for other causes).") + _order_note(again),
             evidence,
             {"optimizer": optimizer.name},
             fix,
@@ -189,6 +213,46 @@ class LearningRateTooHigh(Check):
                 break
             rate /= RANGE_FACTOR
         return tried
+
+
+def _against_outcome(context: PreflightContext, finding: Finding) -> Finding:
+    """A rate at the edge of stability set against what the run itself did: a trained model
+    whose loss on the short runs' evaluation batch removed GOOD_PROGRESS of where it started
+    trained through the edge, and the finding becomes info."""
+    from dataclasses import replace
+
+    start = finding.evidence.get("initial_loss", context.user_short_run.initial)
+    trained = LossProbe(context.model, context.evaluation_batch, training=False).value()
+    if not (math.isfinite(trained) and math.isfinite(start)) or trained > (1 - GOOD_PROGRESS) * start:
+        return finding
+    return replace(finding, severity=Severity.INFO, detected_at="end of training",
+                   evidence={**finding.evidence, "trained_loss": trained, "evaluation_initial_loss": start},
+                   message=f"{finding.message} The run trained through it: the trained model's loss "
+                           f"on the same samples is {trained:.4g}, from {start:.4g}.")
+
+
+def _diverges_again(context: PreflightContext, user: ShortRun) -> bool | None:
+    """Whether a divergence of the user's short run is seen again with the same optimizer on
+    the sampled mini-batches in another order (None when that run cannot be made): a rate at
+    the edge of stability diverges on one order of batches and is thrown into a flatter
+    region on another, and an error must predict that training fails."""
+    steps = context.short_run_steps
+    try:
+        again = context.short_run(clone_optimizer(context.model.optimizer), steps=steps, order=1)
+    except Unsupported:
+        return None
+    if again.diverged:
+        return True
+    return None if again.steps < steps else False  # a run its clock cut short cannot tell
+
+
+def _order_note(again: bool | None) -> str:
+    if again is None:
+        return ""
+    if again:
+        return " The same optimizer diverges again on the mini-batches drawn in another order."
+    return (" On the same mini-batches drawn in another order it did not diverge: this rate is at "
+            "the edge of stability, where the order of the batches decides.")
 
 
 def _ahead(run: ShortRun, user: ShortRun) -> bool:

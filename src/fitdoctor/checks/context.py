@@ -262,6 +262,14 @@ class PreflightContext:
         return sample.spread(self._sized("evaluation_samples", EVALUATION_SAMPLES, EVALUATION_SHARE,
                                          forward_only=True))
 
+    @cached_property
+    def trained_evaluation_loss(self) -> float:
+        """The trained model's loss on the evaluation batch, measured once when training has
+        ended, for every check that sets its prediction against the outcome."""
+        if not self.trained:
+            raise RuntimeError("the trained model's loss is measured only once training has ended")
+        return LossProbe(self.model, self.evaluation_batch, training=False).value()
+
     @property
     def short_run_steps(self) -> int:
         """Steps of a short run: SHORT_RUN_STEPS, never more than the user's run makes."""

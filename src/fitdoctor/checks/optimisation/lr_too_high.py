@@ -11,7 +11,6 @@ from fitdoctor.checks.base import Check, Unsupported
 from fitdoctor.checks.context import PreflightContext
 from fitdoctor.checks.optimisation.stability import curvature_bound, largest_stable_rate
 from fitdoctor.findings import Finding, Fix, Severity
-from fitdoctor.probes.loss import LossProbe
 from fitdoctor.probes.short_run import ShortRun, clone_optimizer
 
 # A short run at the user's rate that removes this share of the starting loss is healthy.
@@ -222,7 +221,7 @@ def _against_outcome(context: PreflightContext, finding: Finding) -> Finding:
     from dataclasses import replace
 
     start = finding.evidence.get("initial_loss", context.user_short_run.initial)
-    trained = LossProbe(context.model, context.evaluation_batch, training=False).value()
+    trained = context.trained_evaluation_loss
     if not (math.isfinite(trained) and math.isfinite(start)) or trained > (1 - GOOD_PROGRESS) * start:
         return finding
     return replace(finding, severity=Severity.INFO, detected_at="end of training",

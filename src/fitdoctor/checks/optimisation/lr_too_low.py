@@ -188,7 +188,7 @@ class LearningRateTooLow(Check):
         start = evidence["initial_loss"]
         if "reachable_loss" in evidence:
             reachable = evidence["reachable_loss"]
-            trained = LossProbe(context.model, context.evaluation_batch, training=False).value()
+            trained = context.trained_evaluation_loss
             enough = _near_reachable(trained, reachable, start)
         else:
             trained = LossProbe(context.model, context.loss_probe.batch).value()

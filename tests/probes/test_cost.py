@@ -84,12 +84,13 @@ def test_a_large_model_with_slow_steps_gets_no_short_run_floor_beyond_the_budget
     # A slow eager pass of a small model (an LSTM on JAX) keeps the floor: compiled, it is fast.
     small = Allowance.of(PassCost(0.0, 0.07), batch_size=32, steps_per_epoch=4, parameters=5_000)
     assert small.run_seconds == RUN_FLOOR_SECONDS
-    # 0.4 s a step and 4 steps an epoch (a 38M-parameter CNN on 100 images): the floor alone
-    # would be twice pre-flight's whole budget.
+    # 0.4 s a step and 4 steps an epoch (a 38M-parameter CNN on 100 images): the short runs'
+    # floor alone would be six of its epochs, the budget's floor three; it gets one epoch.
     slow = Allowance.of(PassCost(0.0, 0.0125), batch_size=32, steps_per_epoch=4, parameters=38 * 10**6)
-    assert slow.seconds == FLOOR_SECONDS
-    assert slow.run_seconds == pytest.approx(RUN_SHARE * FLOOR_SECONDS)
+    assert slow.seconds == pytest.approx(1.6)
+    assert slow.run_seconds == pytest.approx(RUN_SHARE * 1.6)
     assert not slow.afford_run(8)  # 12 steps of 0.4 s
+    assert slow.why_not("a run", 4.8, 0.8).endswith("(its budget: 1.6 s, one epoch of this run)")
 
 
 def _model(optimizer="adam"):

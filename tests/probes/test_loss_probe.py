@@ -131,6 +131,30 @@ def test_short_run_records_each_steps_gradient_norm():
     assert model.get_weights()[0][0, 0] == 3.0
 
 
+def test_short_runs_sharing_a_compiled_step_start_from_their_own_weights_and_optimizer():
+    """Runs of one owner and batch shapes reuse one traced (TensorFlow) or jitted (JAX) step;
+    each must still start from its own weights with a fresh optimizer at its own rate, as a
+    run alone does."""
+    from fitdoctor.probes.short_run import minibatches, train_copy
+
+    model, batch = _regression_model()
+    batches = minibatches(batch, 8, 4)
+    start = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.trainable_variables]
+    moved = [w + 0.5 for w in start]
+
+    def run(rate, weights, owner):
+        return train_copy(model, batches, batch, lambda: keras.optimizers.Adam(rate), steps=6,
+                          seconds=60, owner=owner, start=weights)
+
+    alone = [run(rate, weights, None) for rate, weights in ((0.1, start), (0.01, moved), (0.1, start))]
+    owner = object()
+    shared = [run(rate, weights, owner) for rate, weights in ((0.1, start), (0.01, moved), (0.1, start))]
+    for separate, reused in zip(alone, shared):
+        assert reused.losses == pytest.approx(separate.losses, rel=1e-6)
+        assert reused.final == pytest.approx(separate.final, rel=1e-6)
+    assert alone[0].losses != alone[1].losses
+
+
 def _stateful_model():
     keras.utils.set_random_seed(4)
     model = keras.Sequential([keras.Input(batch_shape=(5, 3, 2)), keras.layers.LSTM(4, stateful=True),

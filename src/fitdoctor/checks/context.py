@@ -15,7 +15,7 @@ from fitdoctor.data import Batch
 from fitdoctor.probes.activations import ForwardPassError, LayerRecord, record_layers
 from fitdoctor.probes.cost import Allowance, PassCost, pass_cost, time_scale
 from fitdoctor.probes.curvature import Spectrum, extreme_eigenvalues
-from fitdoctor.probes.gradients import LayerGradient, group_by_layer
+from fitdoctor.probes.gradients import LayerGradient, global_norm, group_by_layer
 from fitdoctor.probes.layer_calls import LayerCall, record_layer_calls
 from fitdoctor.probes.loss import LossProbe, computes_loss, host_weights
 from fitdoctor.probes.optimizer import STEADY_STEPS, decrease_per_unit_rate
@@ -31,8 +31,10 @@ PROBE_SHARE = 0.2  # one forward and backward pass on the probe samples
 ACTIVATION_SHARE = 0.1  # one forward pass on the activation samples
 # Fewest samples a probe is measured on, whatever it costs (FD201 compares 8).
 LEAST_SAMPLES = 8
-# Samples of the forward pass that records which layers are called (tracked or not).
+# Samples of the forward pass that records which layers are called (tracked or not), in
+# at most CALL_SHARE of the budget.
 CALL_SAMPLES = 32
+CALL_SHARE = 0.02
 MAX_HESSIAN_PRODUCTS = 24
 # Wall-clock budget of the curvature probe, after its first (compiling) product, at most
 # CURVATURE_SHARE of pre-flight's; an early stop under-estimates the curvature, so FD301 can
@@ -190,17 +192,18 @@ class PreflightContext:
         if not descent.settled:
             raise Unsupported(f"{type(self.model.optimizer).__name__}'s steady step was not reached in "
                               f"{descent.steps} steps within {seconds:.2g} s of pre-flight's budget")
-        if descent.steps < STEADY_STEPS:
+        if descent.cut_short:
             self.allowance.shortened["descent_steps"] = (
                 f"descent rate: measured over {descent.steps} of {STEADY_STEPS} optimizer steps (settled)")
         self._used("descent_steps")
         return descent.per_unit_rate
 
     @cached_property
-    def gradient(self) -> np.ndarray:
+    def gradient_norm(self) -> float:
+        """The norm of the loss gradient at the start, weight by weight (one flat copy of a
+        38M-parameter gradient costs a tenth of a second)."""
         _, grads = self.loss_probe.value_and_grad()
-        # In the gradient's own precision: a float64 copy of a large model's costs seconds.
-        return np.concatenate([np.ravel(g) for g in grads]) if grads else np.zeros(0)
+        return global_norm(grads)
 
     @cached_property
     def layer_gradients(self) -> list[LayerGradient]:
@@ -268,7 +271,7 @@ class PreflightContext:
         ended, for every check that sets its prediction against the outcome."""
         if not self.trained:
             raise RuntimeError("the trained model's loss is measured only once training has ended")
-        return LossProbe(self.model, self.evaluation_batch, training=False).value()
+        return LossProbe(self.model, self.evaluation_batch, training=False).value_alone()
 
     @property
     def short_run_steps(self) -> int:
@@ -343,7 +346,13 @@ class PreflightContext:
         """Every `Layer.__call__` of one stateless forward pass on a small sub-batch, also of
         layers the model does not track, with the layer that called each."""
         self.layer_records  # a model that cannot run is reported once, as unsupported
-        return record_layer_calls(self.model, self.sample.take(CALL_SAMPLES).x)
+        return record_layer_calls(self.model, self.call_sample.x)
+
+    @cached_property
+    def call_sample(self) -> Batch:
+        """The samples of the extra forward passes that look at which layers run and what
+        they use (FD204)."""
+        return self.sample.take(self._sized("call_samples", CALL_SAMPLES, CALL_SHARE, forward_only=True))
 
     @cached_property
     def predictions(self) -> list[np.ndarray]:

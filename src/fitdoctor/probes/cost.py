@@ -1,12 +1,14 @@
 """What pre-flight may spend on one model, and how large each measurement may be.
 
 Pre-flight must cost no more than one epoch of the user's run, or FLOOR_SECONDS when epochs
-are shorter (a small model is then measured as fully as it always was). Before anything
-else, forward and backward passes on two numbers of samples are timed on a copy of the
-weights, which gives the cost of a pass as a fixed part plus a part per sample, and so the
-cost of one step at the user's batch size. The probe samples, the short runs' steps, the range test
-and the curvature probe are sized from it; what had to be shortened is noted, so that the
-findings' evidence says so.
+are shorter and the model is cheap to measure (a small model, or one whose step costs
+milliseconds, is then measured as fully as it always was; a large model whose step costs a
+tenth of a second or more could not be measured fully in the floor either, and gets one
+epoch). Before anything else, forward and backward passes on two numbers of samples are
+timed on a copy of the weights, which gives the cost of a pass as a fixed part plus a part
+per sample, and so the cost of one step at the user's batch size. The probe samples, the
+short runs' steps, the range test and the curvature probe are sized from it; what had to be
+shortened is noted, so that the findings' evidence says so.
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ from fitdoctor.probes import backends
 # Every wall-clock limit of the probes is multiplied by this variable's value (default 1): on
 # a slow or shared machine a measurement otherwise runs out of time and is not made.
 TIME_SCALE_VARIABLE = "FITDOCTOR_TIME_SCALE"
-# What pre-flight may spend when an epoch of the user's run is shorter than this.
+# What pre-flight may spend on a cheap model (see `Allowance.of`) when an epoch of the user's
+# run is shorter than this.
 FLOOR_SECONDS = 5.0
-# Short runs may spend RUN_SHARE of the budget, and at least RUN_FLOOR_SECONDS: a small
-# model's short runs (compiled steps of a millisecond or two) are bounded by their own
-# clocks, which keep them to a few seconds. The eager pass that the estimate times can cost
-# far more than a compiled step (a small LSTM on JAX: 2.3 s eager), so a slow pass alone does
-# not withhold the floor; a slow pass of a model of more than LARGE_PARAMETERS weights does:
-# its step is arithmetic, which compiling does not make cheaper, and the floor alone was twice
-# the whole budget of a 38M-parameter CNN whose step costs 0.4 s (pre-flight 5.6x its epoch).
+# Short runs may spend RUN_SHARE of the budget, and on a cheap model at least
+# RUN_FLOOR_SECONDS: a small model's short runs (compiled steps of a millisecond or two) are
+# bounded by their own clocks, which keep them to a few seconds. A model is cheap when its
+# step is, or when it has at most LARGE_PARAMETERS weights: the eager pass that the estimate
+# times can cost far more than a compiled step (a small LSTM on JAX: 2.3 s eager). A slow pass
+# of a larger model is arithmetic, which compiling does not make cheaper: the run floor alone
+# was twice the whole budget of a 38M-parameter CNN whose step costs 0.4 s (pre-flight 5.6x
+# its epoch), and the 5 s floor 2.5 of its 2 s epochs.
 RUN_SHARE = 0.5
 RUN_FLOOR_SECONDS = 10.0
 CHEAP_STEP_SECONDS = 0.05
@@ -42,9 +46,19 @@ LARGE_PARAMETERS = 1_000_000
 # samples a probe measures (FD201 and FD205 compare batches of 8), so a slow model whose
 # probes are all shortened to it pays that set-up once.
 TIMED_SAMPLES = 8
-# A pass on TIMED_SAMPLES slower than this is not timed again on more samples: the model is
-# slow, and its cost then counts as all per sample (which errs towards shortening).
+# A probe shortened below NEW_SHAPE_GAIN times the timed samples keeps the timed ones, whose
+# pass is already paid for: more samples are worth a slow model's pass on a new shape (and its
+# set-up: TensorFlow's and JAX's eager kernels are prepared per shape) only when an average
+# over them is at least twice as precise.
+NEW_SHAPE_GAIN = 4
+# A pass is timed again on as many samples as should take SLOW_SECONDS, when that is at least
+# twice TIMED_SAMPLES; a slower model's cost is split by one pass on TIMED_SAMPLES //
+# SLOW_SPLIT samples instead, when a new shape's set-up (measured on the first) costs less
+# than a pass; otherwise it counts as all per sample (which errs towards shortening). Counted
+# all per sample, a 38M-parameter CNN's step at batch size 32 was estimated at 4x its
+# 8-sample pass, 0.9 s; split, 0.5 s, as timed.
 SLOW_SECONDS = 0.25
+SLOW_SPLIT = 4
 # A forward pass costs about a third of a forward and backward pass; counted as a half.
 FORWARD_SHARE = 0.5
 # Tracing or compiling a short run's step, and its evaluations, counted as this many steps.
@@ -87,6 +101,8 @@ class Allowance:
     passes: PassCost
     batch_size: int
     run_seconds: float
+    # The floor `seconds` had when an epoch is shorter (0: a costly model gets one epoch).
+    floor: float = 0.0
     # A compiled short-run step, measured once a short run has made steps.
     run_step_seconds: float | None = None
     # Measurement name -> what was shortened, for the evidence of findings that used it.
@@ -98,11 +114,11 @@ class Allowance:
         batch_size = max(1, batch_size)
         epoch = passes.seconds(batch_size) * steps_per_epoch if steps_per_epoch else 0.0
         scale = time_scale()
-        seconds = max(FLOOR_SECONDS * scale, epoch)
-        runs = RUN_SHARE * seconds
         if passes.seconds(batch_size) <= CHEAP_STEP_SECONDS * scale or parameters <= LARGE_PARAMETERS:
-            runs = max(RUN_FLOOR_SECONDS * scale, runs)
-        return cls(seconds, passes, batch_size, runs)
+            seconds = max(FLOOR_SECONDS * scale, epoch)
+            return cls(seconds, passes, batch_size, max(RUN_FLOOR_SECONDS * scale, RUN_SHARE * seconds),
+                       FLOOR_SECONDS * scale)
+        return cls(epoch, passes, batch_size, RUN_SHARE * epoch)
 
     @property
     def step_seconds(self) -> float:
@@ -124,10 +140,9 @@ class Allowance:
         # Shortened: a new number of samples also pays the set-up of a new shape.
         per_sample = max(passes.per_sample, 1e-12)
         count = max(least, min(wanted, int((allowed - passes.fixed - passes.setup) / per_sample)))
-        if least <= count < 2 * passes.timed and passes.timed <= wanted \
+        if least <= count < NEW_SHAPE_GAIN * passes.timed and passes.timed <= wanted \
                 and passes.seconds(passes.timed) <= allowed:
-            # The samples already timed: fewer than twice as many are not worth a slow model's
-            # set-up on a new shape (TensorFlow's and JAX's eager kernels are prepared per shape).
+            # The samples already timed, whose pass is paid for.
             count = passes.timed
         if count < wanted:
             self.shortened[name] = (f"{name}: {count} of {wanted} samples (one pass "
@@ -164,7 +179,8 @@ class Allowance:
         return (f"{what} would take about {seconds:.2g} s (a step of this model "
                 f"~{self.run_step_seconds or self.step_seconds:.2g} s at batch size {self.batch_size}), "
                 f"more than the {max(within, 0.0):.2g} s pre-flight can give it (its budget: "
-                f"{self.seconds:.3g} s, one epoch of this run or at least {FLOOR_SECONDS * time_scale():g} s)")
+                f"{self.seconds:.3g} s, one epoch of this run"
+                + (f" or at least {self.floor:g} s)" if self.floor else ")"))
 
 
 def pass_cost(model: Any, batch: Batch, params: list[np.ndarray],
@@ -188,10 +204,17 @@ def pass_cost(model: Any, batch: Batch, params: list[np.ndarray],
             first, fastest = _timed(model, batch.take(min(size, batch.size)), params, probes)
             return PassCost(0.0, fastest / size, first - fastest)
         first, fastest = _timed(model, batch.take(few), params, probes)
-        setup = first - fastest
+        setup = max(0.0, first - fastest)
         many = min(batch.size, int(few * SLOW_SECONDS / max(fastest, 1e-9)))
-        if fastest > SLOW_SECONDS or many <= few:
-            return PassCost(0.0, fastest / few, setup, few)
+        if many < 2 * few:
+            # Slow, or too few samples for a line: split by a pass on fewer samples, the set-up
+            # a new shape pays taken off as measured on the first.
+            fewer = few // SLOW_SPLIT
+            if fewer < 1 or setup >= fastest:
+                return PassCost(0.0, fastest / few, setup, few)
+            small = max(0.0, _timed(model, batch.take(fewer), params, None, repeats=1)[0] - setup)
+            per_sample = min(fastest / few, max(0.0, (fastest - small) / (few - fewer)))
+            return PassCost(fastest - per_sample * few, per_sample, setup, few)
         _, second = _timed(model, batch.take(many), params, probes)
     except Exception:  # noqa: BLE001 - a model or loss that fails is other checks' finding
         return PassCost(0.0, 0.0)
@@ -200,19 +223,22 @@ def pass_cost(model: Any, batch: Batch, params: list[np.ndarray],
 
 
 def _timed(model: Any, batch: Batch, params: list[np.ndarray],
-           probes: dict[int, Any] | None) -> tuple[float, float]:
-    """The first of two timed passes on `batch` and the faster of the two (the first on a
-    new shape can pay seconds of set-up: eager JAX compiles every primitive on first use)."""
+           probes: dict[int, Any] | None, repeats: int = 2) -> tuple[float, float]:
+    """The first of `repeats` timed passes on `batch` and the fastest (the first on a new
+    shape can pay seconds of set-up: eager JAX compiles every primitive on first use). The
+    first pass's value and gradient are kept in `probes`, when given; the others are only
+    timed."""
     from fitdoctor.probes.loss import LossProbe
 
     probe = LossProbe(model, batch, params=params)
     adapter = backends.current()
     times = []
-    for _ in range(2):
+    for repeat in range(repeats):
         began = time.perf_counter()
-        measured = adapter.value_and_grad(probe.loss_of_weights, params)
+        if repeat == 0 and probes is not None:
+            probe.measured(adapter.value_and_grad(probe.loss_of_weights, params))
+            probes[batch.size] = probe
+        else:
+            adapter.gradient_pass(probe.loss_of_weights, params)
         times.append(time.perf_counter() - began)
-    if probes is not None:
-        probe.measured(measured)
-        probes[batch.size] = probe
     return times[0], min(times)

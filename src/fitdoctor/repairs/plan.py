@@ -102,7 +102,7 @@ def _lr_too_high(finding: Finding, state: RunState) -> Iterable[Repair]:
 
 def _gradient_norm(state: RunState) -> float | None:
     try:
-        norm = float(np.linalg.norm(state.context.gradient))
+        norm = state.context.gradient_norm
     except Exception:  # noqa: BLE001 - no gradient, no clipping threshold to derive
         return None
     return norm if math.isfinite(norm) and norm > 0 else None

@@ -131,8 +131,7 @@ class LearningRateTooLow(Check):
         if steps == 0 or _constant_targets(context):
             return
         loss = context.initial_loss
-        gradient = context.gradient
-        if not np.isfinite(loss) or loss <= 0 or not np.any(gradient):
+        if not np.isfinite(loss) or loss <= 0 or not context.gradient_norm > 0:
             return
         per_unit = context.descent_per_unit_rate
         if per_unit <= 0:
@@ -191,7 +190,7 @@ class LearningRateTooLow(Check):
             trained = context.trained_evaluation_loss
             enough = _near_reachable(trained, reachable, start)
         else:
-            trained = LossProbe(context.model, context.loss_probe.batch).value()
+            trained = LossProbe(context.model, context.loss_probe.batch).value_alone()
             enough = trained <= 0.5 * start
         if not np.isfinite(trained):
             return finding
@@ -232,7 +231,7 @@ class LearningRateTooLow(Check):
              "predicted_decrease": predicted, "predicted_share": share,
              "learning_rate": rate, "scheduled": optimizer.schedule is not None,
              "optimizer": optimizer.name,
-             "gradient_norm": float(np.linalg.norm(context.gradient)),
+             "gradient_norm": context.gradient_norm,
              "steps_needed": steps_needed, "suggested_learning_rate": float(f"{needed:.2g}"),
              "samples": context.loss_probe.size},
             {"optimizer": optimizer.name},

@@ -239,18 +239,12 @@ def _still_zero_elsewhere(probe: Any, indices: list[int]) -> set[int]:
 def _loss_moves(probe: Any, weights: list[WeightGradient]) -> bool | None:
     """Whether moving only these weights (a random step of their own size) changes the loss
     at all; None when it could not be measured."""
-    import keras
-
     rng = np.random.default_rng(1)
-    moved = [np.array(p) for p in probe.params]
+    moved = list(probe.params)
     for w in weights:
         moved[w.index] = moved[w.index] + _step(moved[w.index], rng, PERTURBATION)
-    def loss(values: list[np.ndarray]) -> float:
-        tensors = [keras.ops.convert_to_tensor(v) for v in values]
-        return float(keras.ops.convert_to_numpy(probe.loss_of_weights(tensors)))
-
     try:
-        before, after = loss(probe.params), loss(moved)
+        before, after = probe.loss_at(probe.params), probe.loss_at(moved)
     except Exception:  # noqa: BLE001 - a failed extra measurement only loses the detail
         return None
     if not (np.isfinite(before) and np.isfinite(after)):
@@ -318,8 +312,6 @@ def _fix(suspects: list[str], blocked: list[str], unused: list[str]) -> Fix:
 # --- Weights that take part in the forward pass but that the model does not track ---------
 # (fit() only updates model.trainable_variables, so these never change whatever the gradient.)
 
-# Sub-batch of the extra forward passes (layer-call recording, perturbed attributes).
-CALL_SAMPLES = 32
 # Untracked parameters from this share of all trainable parameters taking part: the model
 # mostly cannot learn.
 UNTRACKED_ERROR_SHARE = 0.5
@@ -391,7 +383,7 @@ def untracked_weights(context: PreflightContext) -> Finding | None:
     plural = len(outer) > 1
     in_lambda = any("(Lambda)" in c for c in containers)
     severity = Severity.ERROR if share >= UNTRACKED_ERROR_SHARE else Severity.WARNING
-    samples = context.sample.take(CALL_SAMPLES).size
+    samples = context.call_sample.size
     return Finding(
         "FD204", severity,
         f"{'Layers' if plural else 'Layer'} {shown} run{'' if plural else 's'} in the forward "
@@ -515,8 +507,8 @@ def constant_tensors(context: PreflightContext) -> list[Finding]:
             candidates.append((layer, name, array))
     if not candidates:
         return []
-    x = context.sample.take(CALL_SAMPLES).x
-    samples = context.sample.take(CALL_SAMPLES).size
+    x = context.call_sample.x
+    samples = context.call_sample.size
     reference = forward_outputs(model, x)
     output_scale = max((float(np.max(np.abs(r))) for r in reference if r.size), default=0.0)
     findings = []

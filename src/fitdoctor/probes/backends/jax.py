@@ -8,11 +8,20 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from fitdoctor.probes.backends import converted_once
+
+_array = converted_once(jnp.asarray)
 
 
 def value_and_grad(fn: Callable, params: Sequence[np.ndarray]) -> tuple[float, list[np.ndarray]]:
-    value, grads = jax.value_and_grad(lambda p: fn(list(p)))([jnp.asarray(v) for v in params])
+    value, grads = jax.value_and_grad(lambda p: fn(list(p)))([_array(v) for v in params])
     return float(value), [np.asarray(g) for g in grads]
+
+
+def gradient_pass(fn: Callable, params: Sequence[np.ndarray]) -> None:
+    """A forward and backward pass of `fn`, waited for and nothing brought to the host: what a
+    pass costs, for timing."""
+    jax.block_until_ready(jax.value_and_grad(lambda p: fn(list(p)))([_array(v) for v in params]))
 
 
 def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.ndarray]], list[np.ndarray]]:
@@ -23,7 +32,7 @@ def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.nd
         return jax.jvp(jax.grad(lambda p: fn(list(p))), (primals,), (tangents,))[1]
 
     def call(params: Sequence[np.ndarray], vector: Sequence[np.ndarray]) -> list[np.ndarray]:
-        primals = [jnp.asarray(v) for v in params]
+        primals = [_array(v) for v in params]
         tangents = [jnp.asarray(v, dtype=p.dtype) for v, p in zip(vector, primals)]
         return [np.asarray(h) for h in product(primals, tangents)]
 
@@ -37,7 +46,7 @@ def repeated_value_and_grad(fn: Callable) -> Callable[[Sequence, Any], tuple[flo
     compiled = jax.jit(jax.value_and_grad(lambda p, batch: fn(list(p), batch)))
 
     def call(params: Sequence, batch: Any) -> tuple[float, list[np.ndarray]]:
-        value, grads = compiled([jnp.asarray(v) for v in params], batch)
+        value, grads = compiled([_array(v) for v in params], batch)
         return float(value), [np.asarray(g) for g in grads]
 
     return call

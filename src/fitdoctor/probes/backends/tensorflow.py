@@ -7,13 +7,14 @@ from typing import Any, Callable, Hashable, Sequence
 import numpy as np
 import tensorflow as tf
 
-from fitdoctor.probes.backends import eager_repeated
+from fitdoctor.probes.backends import converted_once, eager_repeated
 
 _ZERO = tf.UnconnectedGradients.ZERO
+_tensor = converted_once(tf.convert_to_tensor)
 
 
 def _tensors(values: Sequence[np.ndarray]) -> list[tf.Tensor]:
-    return [tf.convert_to_tensor(v) for v in values]
+    return [_tensor(v) for v in values]
 
 
 def _dense(gradient: tf.Tensor | tf.IndexedSlices) -> np.ndarray:
@@ -29,6 +30,18 @@ def value_and_grad(fn: Callable, params: Sequence[np.ndarray]) -> tuple[float, l
         value = fn(tensors)
     grads = tape.gradient(value, tensors, unconnected_gradients=_ZERO)
     return float(value), [_dense(g) for g in grads]
+
+
+def gradient_pass(fn: Callable, params: Sequence[np.ndarray]) -> None:
+    """A forward and backward pass of `fn`, waited for and nothing brought to the host: what a
+    pass costs, for timing (a 38M-parameter gradient's host copy alone takes ~0.1 s)."""
+    tensors = _tensors(params)
+    with tf.GradientTape() as tape:
+        tape.watch(tensors)
+        value = fn(tensors)
+    grads = tape.gradient(value, tensors, unconnected_gradients=_ZERO)
+    # One value of each gradient, read after the others on the same stream: all are done.
+    tf.concat([tf.reshape(tf.convert_to_tensor(g), [-1])[:1] for g in grads] + [tf.reshape(value, [1])], 0).numpy()
 
 
 def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.ndarray]], list[np.ndarray]]:
@@ -59,12 +72,41 @@ def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.nd
 repeated_value_and_grad = eager_repeated(value_and_grad)
 
 
+# Traced steps by the caller's key, with the variables and optimizer each was traced on:
+# tracing a step costs 0.6-2 s for a small LSTM, more than its 40 steps, and the short runs
+# of one model (the user's, at other rates, on other orders or targets of the same shapes)
+# can share one. A later run with the key copies its starting weights and its fresh
+# optimizer's state (iteration, learning rate, slots) into them.
+_TRACED_STEPS: dict[Hashable, tuple[Callable, list, Any]] = {}
+
+
 def train_step(fn: Callable, optimizer: Any, variables: list,
                key: Hashable | None = None) -> tuple[Callable, Callable]:
     """A compiled optimizer step of `fn(params, batch)` on `variables` (copies owned by the
-    caller): `(step(batch) -> (loss, gradient norm), params() -> NumPy values)`. `key` (see
-    the JAX adapter) is not needed: tracing here costs far less than compiling there."""
+    caller, which `optimizer` was built on): `(step(batch) -> (loss, gradient norm),
+    params() -> NumPy values)`. Steps made with the same `key` (same model, optimizer
+    configuration up to its learning rate, and batch shapes) reuse one traced function."""
+    cached = _TRACED_STEPS.get(key) if key is not None else None
+    if cached is None:
+        step = _traced_step(fn, optimizer, variables)
+        if key is not None:
+            _TRACED_STEPS.clear()  # one model at a time: keep memory bounded
+            _TRACED_STEPS[key] = (step, variables, optimizer)
+    else:
+        step, traced_variables, traced_optimizer = cached
+        for traced, fresh in zip(traced_variables + traced_optimizer.variables,
+                                 variables + optimizer.variables):
+            traced.assign(fresh.value)
+        variables = traced_variables
 
+    def run(batch: Any) -> tuple[float, float]:
+        value, norm = step(batch)
+        return float(value), float(norm)
+
+    return run, (lambda: [v.numpy() for v in variables])
+
+
+def _traced_step(fn: Callable, optimizer: Any, variables: list) -> Callable:
     @tf.function(reduce_retracing=True)
     def step(batch: Any) -> tuple[tf.Tensor, tf.Tensor]:
         params = [v.value for v in variables]
@@ -76,11 +118,7 @@ def train_step(fn: Callable, optimizer: Any, variables: list,
         optimizer.apply(grads, variables)
         return value, tf.linalg.global_norm(grads)
 
-    def run(batch: Any) -> tuple[float, float]:
-        value, norm = step(batch)
-        return float(value), float(norm)
-
-    return run, (lambda: [v.numpy() for v in variables])
+    return step
 
 
 def rng_state() -> object:

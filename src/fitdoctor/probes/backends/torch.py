@@ -29,6 +29,15 @@ def value_and_grad(fn: Callable, params: Sequence[np.ndarray]) -> tuple[float, l
     return float(value.detach().cpu()), [g.detach().cpu().numpy() for g in grads]
 
 
+def gradient_pass(fn: Callable, params: Sequence[np.ndarray]) -> None:
+    """A forward and backward pass of `fn`, waited for and nothing brought to the host: what a
+    pass costs, for timing."""
+    tensors = _leaves(params)
+    grads = _grads(fn(tensors), tensors, create_graph=False)
+    if grads and grads[0].is_cuda:
+        torch.cuda.synchronize(grads[0].device)
+
+
 def hvp_function(fn: Callable) -> Callable[[Sequence[np.ndarray], Sequence[np.ndarray]], list[np.ndarray]]:
     """Hessian-vector products of `fn` by double backward (eager; nothing to compile)."""
 

@@ -48,6 +48,18 @@ class Batch:
         count = min(count, self.size)
         return self.select(np.unique(np.linspace(0, self.size - 1, count).round().astype(int)))
 
+    @staticmethod
+    def concatenate(batches: list["Batch"]) -> "Batch":
+        """The samples of `batches`, one after another."""
+        import keras
+
+        def join(parts: list[Any]) -> Any:
+            if parts[0] is None:
+                return None
+            return keras.tree.map_structure(lambda *a: np.concatenate([np.asarray(v) for v in a]), *parts)
+
+        return Batch(*(join([getattr(b, part) for b in batches]) for part in ("x", "y", "sample_weight")))
+
     def target_leaves(self) -> list[np.ndarray]:
         return _leaves(self.y)
 
@@ -114,15 +126,7 @@ def _unpack(batch: Any) -> tuple[Any, Any, Any]:
 
 
 def _concat(batches: list[tuple[Any, Any, Any]]) -> Batch:
-    import keras
-
-    def join(parts: list[Any]) -> Any:
-        if parts[0] is None:
-            return None
-        return keras.tree.map_structure(lambda *a: np.concatenate([np.asarray(v) for v in a]), *parts)
-
-    x, y, sw = (join([b[i] for b in batches]) for i in range(3))
-    return Batch(x, y, sw)
+    return Batch.concatenate([Batch(*batch) for batch in batches])
 
 
 def describe(fit_args: dict[str, Any]) -> DataSource:

@@ -220,13 +220,14 @@ class PreflightContext:
 
     def short_run(self, make_optimizer: Callable[[], Any], sample: Batch | None = None,
                   evaluation: Batch | None = None, steps: int | None = None,
-                  least_batch_size: int = 1, order: int = 0) -> ShortRun:
+                  least_batch_size: int = 1, order: int = 0, fitted: bool = False) -> ShortRun:
         """A short training run of a copy of the model with a fresh optimizer from
         `make_optimizer` on `sample` (default: the training sample), judged on `evaluation`
         (default: part of the sample), in mini-batches of the user's size (at least
-        `least_batch_size`) drawn in the order numbered `order`. Without `steps`, as many as the user's run makes, at
-        most SHORT_RUN_STEPS, and fewer when its time runs out (the evidence says so); a
-        run given `steps` needs them all. Unsupported when what is left of the short runs'
+        `least_batch_size`) drawn in the order numbered `order`; with `fitted`, its loss on
+        the mini-batches it trained on is measured too. Without `steps`, as many as the
+        user's run makes, at most SHORT_RUN_STEPS, and fewer when its time runs out (the
+        evidence says so); a run given `steps` needs them all. Unsupported when what is left of the short runs'
         budget (probes/cost.py) cannot pay for the steps needed."""
         self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
         if evaluation is None and sample is None:
@@ -250,7 +251,8 @@ class PreflightContext:
         began = time.perf_counter()
         batches = max(SHORT_RUN_BATCHES, -(-SHORT_RUN_DISTINCT_SAMPLES // batch_size))
         run = train_copy(self.model, minibatches(sample, batch_size, batches, seed=order),
-                         evaluation, make_optimizer, steps, seconds, owner=self, start=self.host_weights)
+                         evaluation, make_optimizer, steps, seconds, owner=self, start=self.host_weights,
+                         fitted=fitted)
         allowance.spent_on_run(time.perf_counter() - began, run.step_seconds)
         if run.steps < steps and all(map(math.isfinite, run.losses)):
             allowance.shortened["short_run_steps"] = (

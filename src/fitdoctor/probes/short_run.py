@@ -30,6 +30,9 @@ class ShortRun:
     losses: list[float] = field(default_factory=list)  # mini-batch loss at each step
     gradient_norms: list[float] = field(default_factory=list)  # its global gradient norm
     step_seconds: float | None = None  # a step after the first (which compiles), when made
+    # The loss on the mini-batches it trained on, after the last step and in inference mode
+    # like `final` (measured when asked): with `final`, how much it memorised.
+    fitted: float = math.nan
 
     @property
     def steps(self) -> int:
@@ -68,11 +71,12 @@ def minibatches(sample: Batch, batch_size: int, count: int, seed: int = 0) -> li
 
 def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimizer: Callable[[], Any],
                steps: int, seconds: float, owner: Hashable | None = None,
-               start: list[np.ndarray] | None = None) -> ShortRun:
+               start: list[np.ndarray] | None = None, fitted: bool = False) -> ShortRun:
     """`steps` optimizer steps (cycling through `batches`) on a copy of the trainable weights
     (or of host weights `start`); stops early at a non-finite loss or when `seconds` have
     passed. Runs with the same `owner` (an object alive while its runs are made) may share
-    compiled code."""
+    compiled code. With `fitted`, the run's loss on the batches it trained on is measured
+    too."""
     import keras
 
     training = LossProbe(model, batches[0], params=start)
@@ -100,7 +104,11 @@ def train_copy(model: Any, batches: list[Batch], evaluation: Batch, make_optimiz
     if run.steps > 1:
         run.step_seconds = (time.perf_counter() - started) / (run.steps - 1)
     if math.isfinite(run.losses[-1]):
-        run.final = _loss(judge, current())
+        trained = current()
+        run.final = _loss(judge, trained)
+        if fitted:
+            seen = Batch.concatenate(batches[:run.steps])
+            run.fitted = _loss(LossProbe(model, seen, training=False, params=start), trained)
     return run
 
 

@@ -25,13 +25,23 @@ PROBE_STEPS = (40, 200)
 # little that carries over in 200 steps, and sees each sample too seldom to memorise it).
 PROBE_RATE = 1e-3
 PROBE_BATCH = 32
-# The real targets must be learned faster than shuffled ones by at least this share of the
-# starting loss; a short run of a model that learns from its inputs easily clears it.
+# The real targets must be learned faster than shuffled ones by at least this share, both of
+# the starting loss removed and of where the held-out loss ended; a short run of a model that
+# learns from its inputs easily clears both. Each alone moves by chance: the two runs start
+# apart (a random model's predictions against two pairings of one set of targets), and a run
+# that starts higher removes more just by calibrating to the targets' average (misaligned
+# 4-class data: "removed" 3% more while ending 5% above the shuffled run; on JAX, ended 2.4%
+# below while removing 0.8% less).
 SIGNAL_GAP = 0.02
-# ...and the real targets must not be learned well in absolute terms either.
+# ...and the real run must not have removed this share of its starting loss either: a loss
+# that falls this far learns the targets' distribution at least, and a signal in a rare class
+# (2% positives, class-weighted) can take longer than the probe to show on held-out samples.
 LEARNED = 0.3
 # A run fits its own mini-batches this much better than the held-out half (a share of the
 # held-out loss) once it memorises pairs; a model still on its starting plateau fits neither.
+# Both are measured after the run in inference mode: the mini-batch losses during training
+# carry dropout's noise (misaligned data, a 64-unit layer with Dropout(0.5), on PyTorch: the
+# mini-batches 1.9% above the held-out loss during training, 5.6% below it after).
 MEMORISED = 0.03
 
 
@@ -44,16 +54,17 @@ class NoLabelSignal(Check):
         shuffled. For the second, a copy of the model is trained with Adam(1e-3) on
         mini-batches of one half of the sample, once with the real targets and once with the
         targets permuted across samples, and judged on the other half (so memorising the
-        pairs does not count); when after 40 steps, and again after 200, the real run removes
-        no more of the held-out loss than the shuffled one (within 2% of it), the pairing of
-        inputs and targets carries nothing the model can use. Only once the model is seen
+        pairs does not count); when after 40 steps, and again after 200, the real run does
+        not both remove 2% more of its starting loss and end 2% lower than the shuffled one
+        (and removes less than 30% of its start), the pairing of inputs and targets carries
+        nothing the model can use. Only once the model is seen
         to learn at all: misaligned pairs are memorised, so the loss on the run's own
         mini-batches falls below the held-out loss, while a model on an initial plateau (a
         small tanh network on XOR) fits neither, only the targets' average, for hundreds of
-        steps, which says nothing about the targets. When neither run's own mini-batches
-        (the last quarter of its steps) reach 3% below its held-out loss, nothing is
-        reported. A model too slow to make those
-        steps within the probe's time budget is not judged. Skipped when a stronger cause (a loss
+        steps, which says nothing about the targets. When neither run ends with a loss on
+        its own mini-batches 3% below its held-out loss (both in inference mode, without
+        dropout), nothing is reported. A model too slow to make those steps within the
+        probe's time budget is not judged. Skipped when a stronger cause (a loss
         that broadcasts, dead units, a learning rate, ...) is already reported, since those
         make any probe fail.
 
@@ -128,28 +139,30 @@ class NoLabelSignal(Check):
             return keras.optimizers.Adam(PROBE_RATE)
 
         for steps in PROBE_STEPS:
-            real = context.short_run(make, learn, judge, steps, least_batch_size=PROBE_BATCH)
-            control = context.short_run(make, shuffle(learn), shuffle(judge), steps, least_batch_size=PROBE_BATCH)
+            last = steps == PROBE_STEPS[-1]  # the runs memorisation is judged on
+            real = context.short_run(make, learn, judge, steps, least_batch_size=PROBE_BATCH, fitted=last)
+            control = context.short_run(make, shuffle(learn), shuffle(judge), steps,
+                                        least_batch_size=PROBE_BATCH, fitted=last)
             if not (_usable(real, steps) and _usable(control, steps)) or real.initial == control.initial:
                 return  # a loss that ignores its targets, or too slow a model to judge in time
-            if real.progress - control.progress >= SIGNAL_GAP or real.progress >= LEARNED:
+            if _ahead(real, control) or real.progress >= LEARNED:
                 return
         if max(_memorised(real), _memorised(control)) < MEMORISED:
             return  # neither run has left its starting plateau, even on its own batches
         yield Finding(
             self.code, Severity.WARNING,
             f"The targets are learned no faster than the same targets shuffled "
-            f"({real.progress:.1%} vs {control.progress:.1%} of the loss in {real.steps} steps)",
+            f"(held-out loss {real.final:.4g} vs {control.final:.4g} shuffled after {real.steps} steps)",
             f"A copy of the model trained with Adam({PROBE_RATE:g}) for {real.steps} steps lowered the "
             f"loss from {real.initial:.4g} to {real.final:.4g} on the real targets, and from "
             f"{control.initial:.4g} to {control.final:.4g} on the targets permuted across samples, "
-            f"while its own mini-batches reached {real.recent_loss():.4g}: it memorised pairs but "
+            f"while on its own mini-batches it reached {real.fitted:.4g}: it memorised pairs but "
             f"learned nothing that carries over. Nothing about which target goes with which input helped: the inputs and targets "
             f"look misaligned (shuffled separately, or read from different indices).",
             {"real_initial_loss": real.initial, "real_final_loss": real.final,
              "shuffled_initial_loss": control.initial, "shuffled_final_loss": control.final,
              "real_progress": real.progress, "shuffled_progress": control.progress,
-             "real_training_batch_loss": real.recent_loss(),
+             "real_training_batch_loss": real.fitted,
              "steps": real.steps, "samples": sample.size},
             {},
             Fix("Shuffle inputs and targets with one permutation, and check that every filter "
@@ -158,11 +171,17 @@ class NoLabelSignal(Check):
         )
 
 
+def _ahead(real: ShortRun, control: ShortRun) -> bool:
+    """Whether the real run learned faster than the shuffled one, by the share of its
+    starting loss it removed and by where its held-out loss ended (see SIGNAL_GAP)."""
+    return real.progress - control.progress >= SIGNAL_GAP \
+        and real.final <= control.final - SIGNAL_GAP * abs(control.final)
+
+
 def _memorised(run: ShortRun) -> float:
-    """How much better a run fits its own mini-batches (over the last quarter of its steps)
-    than the held-out half at its end, as a share of the held-out loss."""
-    recent = run.recent_loss()
-    return 1.0 - recent / run.final if run.final > 0 and math.isfinite(recent) else 0.0
+    """How much better a run fits its own mini-batches than the held-out half at its end,
+    as a share of the held-out loss."""
+    return 1.0 - run.fitted / run.final if run.final > 0 and math.isfinite(run.fitted) else 0.0
 
 
 def _usable(run: ShortRun, steps: int) -> bool:

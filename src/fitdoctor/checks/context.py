@@ -227,8 +227,8 @@ class PreflightContext:
         `least_batch_size`) drawn in the order numbered `order`; with `fitted`, its loss on
         the mini-batches it trained on is measured too. Without `steps`, as many as the
         user's run makes, at most SHORT_RUN_STEPS, and fewer when its time runs out (the
-        evidence says so); a run given `steps` needs them all. Unsupported when what is left of the short runs'
-        budget (probes/cost.py) cannot pay for the steps needed."""
+        evidence says so); a run given `steps` needs them all. Unsupported when what is left
+        of the short runs' budget (probes/cost.py) cannot pay for the steps needed."""
         self.loss_probe  # a loss that cannot be computed is reported once, as unsupported
         if evaluation is None and sample is None:
             evaluation = self.evaluation_batch
